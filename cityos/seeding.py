@@ -1,0 +1,33 @@
+"""Demo seeding, assembled from the apps.
+
+`manage.py seed_demo` provisions the demo city and then runs, in `ORDER`, every `<app>/seed.py`
+module that exists: `seed_platform(ctx)` once in the public schema and `seed_tenant(tenant, ctx)`
+inside each demo tenant's schema. Seeders must be idempotent: seeding twice changes nothing.
+"""
+import importlib
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+
+@dataclass
+class SeedContext:
+    stdout: object
+    credentials: list[tuple[str, str, str]] = field(default_factory=list)  # (what, login, secret)
+    notes: list[str] = field(default_factory=list)
+
+    def say(self, message: str) -> None:
+        self.stdout.write(message)
+
+
+def discover_seeders() -> list:
+    modules = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.seed")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.seed":
+                raise
+            continue
+        modules.append(module)
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))

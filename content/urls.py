@@ -1,0 +1,2 @@
+"""Content API routes (tenant hosts)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Content routes served on the platform host (cron jobs, platform invoices)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Webhook and integration admin routes (tenant hosts)."""
+urlpatterns = []

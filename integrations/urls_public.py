@@ -1,0 +1,2 @@
+"""Webhook and integration routes served on the platform host."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Platform API routes (platform host)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Admin API routes of the workflow engine (tenant hosts)."""
+urlpatterns = []
