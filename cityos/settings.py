@@ -153,7 +153,10 @@ ASGI_APPLICATION = "cityos.asgi.application"
 
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "60")), conn_health_checks=True)
 _db["ENGINE"] = "django_tenants.postgresql_backend"
-DATABASES = {"default": _db}
+# The sandbox adapters keep their state through a connection of their own, so what they record
+# commits independently of the caller's transaction, as a real external system's would.
+_sandbox_db = {**_db, "ENGINE": "django.db.backends.postgresql", "TEST": {"MIRROR": "default"}}
+DATABASES = {"default": _db, "sandbox": _sandbox_db}
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

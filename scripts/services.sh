@@ -39,6 +39,19 @@ as_pg_user() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# The server runs as 'postgres', which must be able to reach the project-local data directory:
+# give it search (x) permission on any parent folder that refuses it (for example a mktemp dir).
+let_postgres_traverse() {
+  local dir="$1"
+  while [ "$dir" != "/" ]; do
+    dir="$(dirname "$dir")"
+    if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+      log "allowing the postgres user to traverse $dir"
+      chmod o+x "$dir"
+    fi
+  done
+}
+
 pg_ready() { "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1; }
 
 start_pg() {
@@ -48,6 +61,7 @@ start_pg() {
     if [ "$(id -u)" = 0 ]; then
       id postgres >/dev/null 2>&1 || useradd --system --home "$LOCAL/pg" postgres
       chown -R postgres "$LOCAL/pg"
+      let_postgres_traverse "$LOCAL/pg"
     fi
     if [ ! -s "$PG_DATA/PG_VERSION" ]; then
       log "initialising a PostgreSQL cluster in $PG_DATA"

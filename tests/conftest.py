@@ -9,11 +9,24 @@
 """
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from cityos.celery import app as celery_app
 from tests.support.processes import RedisServer, WorkerProcess, database_url
 from tests.support.tenants import PLATFORM_HOST, TEST_TENANTS, host_client, provision_test_tenants
+
+
+def pytest_collection_modifyitems(items):
+    """Database tests may use every alias: the sandbox adapters write through `sandbox`, a
+    connection of their own that commits outside the test's transaction, like a real system."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not {"db", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+            continue
+        kwargs = dict(marker.kwargs) if marker else {}
+        if "databases" not in kwargs:
+            kwargs["databases"] = "__all__"
+            item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
 
 
 def _point_at_redis(url: str) -> None:
@@ -39,6 +52,8 @@ def django_db_setup(django_db_setup, django_db_blocker, redis_server):
         provision_test_tenants()
         connection.set_schema_to_public()
     yield
+    for conn in connections.all():  # the sandbox alias holds its own connection to the test database
+        conn.close()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""Stripe: the payment gateway (PaymentIntents, refunds, Connect) — real SDK client and sandbox."""
