@@ -1,3 +1,5 @@
+import os
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -35,7 +37,9 @@ class Command(BaseCommand):
                                                  OWNER_PASSWORD, is_staff=True)
                 owner.groups.add(group)
             TenantMembership.objects.get_or_create(user=owner, tenant=result.tenant, defaults={"role": "owner"})
-            ctx.credentials.append((f"{demo.name} owner (http://{demo.domain}:8000/cms/)", demo.owner_username, OWNER_PASSWORD))
+            port = os.environ.get("WEB_PORT", "8000")
+            ctx.credentials.append((f"{demo.name} owner (http://{demo.domain}:{port}/cms/)", demo.owner_username,
+                                    OWNER_PASSWORD))
             tenants.append(result.tenant)
 
         for seeder in discover_seeders():
