@@ -21,7 +21,8 @@ def status_list_view(request, list_id: str):
     if not list_id.isdigit() or not issued.exists():
         return json_error(404, "not_found", f"No status list {list_id!r}.")
     version = issued.filter(status=CredentialStatus.REVOKED).aggregate(n=Count("pk"), at=Max("revoked_at"))
-    key = f"integrations:status-list:{list_id}:{version['n']}:{version['at']}"
+    stamp = int(version["at"].timestamp() * 1_000_000) if version["at"] else 0
+    key = f"integrations:status-list:{list_id}:{version['n']}:{stamp}"
     token = cache.get(key)
     if token is None:
         try:
