@@ -65,8 +65,8 @@ def verify(body: bytes, headers: dict, query: dict) -> None:
         stripe.Webhook.construct_event(body, header, key, tolerance=TOLERANCE)
     except stripe.SignatureVerificationError as exc:
         raise InvalidSignature(f"Stripe-Signature does not verify: {exc.user_message or exc}") from None
-    except ValueError as exc:
-        raise MalformedWebhook(f"The body is not JSON: {exc}") from None
+    except (ValueError, AttributeError, TypeError) as exc:  # signed, but not a JSON event object
+        raise MalformedWebhook(f"The body is not a Stripe event: {exc}") from None
 
 
 def event_key(payload: dict, query: dict) -> tuple[str, str]:

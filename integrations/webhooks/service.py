@@ -62,7 +62,7 @@ def handler(system: str):
 def receive(system: str, body: bytes, headers, query=None) -> Outcome:
     module = handler(system)
     headers = {str(k).lower(): v for k, v in dict(headers).items()}
-    query = dict(query or {})
+    query = query.dict() if hasattr(query, "dict") else dict(query or {})  # a QueryDict: one value per key
     try:
         module.verify(body, headers, query)
     except InvalidSignature as exc:
