@@ -16,6 +16,7 @@ HTTP layer is passed (the sandboxes deliver through it too):
 Events the platform does not use are recorded as `ignored`; events whose tenant cannot be found
 as `unroutable` (both answer 200 so the sender stops retrying, and both are visible in the admin).
 """
+import hashlib
 import json
 import logging
 import time
@@ -93,7 +94,8 @@ def process(system: str, payload, *, query=None, event_type: str | None = None) 
     except (MalformedWebhook, KeyError, TypeError, ValueError) as exc:
         metrics.WEBHOOKS_REJECTED.labels(system, "malformed").inc()
         return Outcome(400, "malformed", f"Not a {system} webhook: {exc}")
-    external_type = event_type or external_type
+    external_type = (event_type or external_type)[:100]
+    event_id = fit_aggregate_id(event_id, 200)
     seen = _count_duplicate(system, event_id)
     if seen is not None:
         return seen
@@ -106,6 +108,15 @@ def process(system: str, payload, *, query=None, event_type: str | None = None) 
     metrics.WEBHOOKS_RECEIVED.labels(system, external_type).inc()
     metrics.WEBHOOK_DURATION.labels(system, external_type).observe(time.perf_counter() - started)
     return outcome
+
+
+def fit_aggregate_id(value: str, limit: int = 64) -> str:
+    """External ids longer than the outbox column (an ERPNext customer name, say) are shortened
+    deterministically: their head and a hash of the whole."""
+    value = str(value)
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit - 9]}~{hashlib.sha256(value.encode()).hexdigest()[:8]}"
 
 
 def _count_duplicate(system: str, event_id: str) -> Outcome | None:
@@ -140,7 +151,7 @@ def _record(system: str, event_id: str, event_type: str, payload: dict, translat
                 if status == WebhookStatus.PROCESSED:
                     for signal in translation.signals:
                         event = emit(signal.event_type, aggregate_type=signal.aggregate_type,
-                                     aggregate_id=signal.aggregate_id, payload=signal.payload,
+                                     aggregate_id=fit_aggregate_id(signal.aggregate_id), payload=signal.payload,
                                      causation_id=f"{system}:{event_id}"[:128], source_system=system)
                         written.append({"event_type": signal.event_type, "aggregate_type": signal.aggregate_type,
                                         "aggregate_id": signal.aggregate_id, "outbox_id": str(event.id)})
