@@ -32,7 +32,7 @@ _HEALTH_TTL = 30.0
 _health_cache: dict = {"at": 0.0, "report": {}}
 
 
-def _health_report() -> dict:
+def cached_health_report() -> dict:
     from integrations import registry
 
     if time.monotonic() - _health_cache["at"] > _HEALTH_TTL:
@@ -62,6 +62,6 @@ class IntegrationsCollector:
 
         health = GaugeMetricFamily("integration_health_status", "1 when the adapter reports healthy",
                                    labels=["system", "mode"])
-        for system, entry in _health_report().items():
+        for system, entry in cached_health_report().items():
             health.add_metric([system, entry.get("mode", "unknown")], 1.0 if entry.get("healthy") else 0.0)
         yield health

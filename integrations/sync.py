@@ -206,7 +206,7 @@ def dashboard(tenant_schema: str | None = None) -> dict:
     for row in receipts.filter(received_at__gte=day_ago).values("system").annotate(
             total=Count("pk"), unroutable=Count("pk", filter=Q(status="unroutable"))):
         webhooks[row["system"]] = {"last_24h": row["total"], "unroutable_24h": row["unroutable"]}
-    health = metrics._health_report()
+    health = metrics.cached_health_report()
     systems = {}
     for system in registry.SYSTEMS:
         entry = health.get(system, {})
