@@ -16,6 +16,7 @@ from cityos.api.permissions import IsTenantStaff
 from cityos.errors import Conflict, InvalidInput, NotFound
 from integrations import errors, registry, sync
 from integrations.models import SyncEntry
+from integrations.sandbox.webhooks import deliver_pending
 from integrations.serializers import (DashboardSerializer, DecisionSerializer, DeliverySerializer, HealthSerializer,
                                       RetryRequestSerializer, RetryResultSerializer, SyncEntrySerializer,
                                       SyncRequestSerializer, SyncResultSerializer, VerificationSerializer)
@@ -146,7 +147,5 @@ class DeliveryControlView(AdminAPIView):
                 order = adapter.fail(order_id, params.validated_data.get("reason") or "recipient_unavailable")
         except errors.IntegrationError as exc:
             raise Conflict(exc.message, code=exc.external_code or "invalid_state") from None
-        from integrations.sandbox.webhooks import deliver_pending
-
         deliver_pending(system="fleetbase")
         return Response(DeliverySerializer(adapter.get_tracking_status(order["id"])).data)

@@ -40,3 +40,11 @@ def sandbox_tick() -> dict:
         moved = registry.get("fleetbase").advance_due()
     delivered = sandbox_webhooks.deliver_pending()
     return {"deliveries_advanced": len(moved), "webhooks_delivered": len(delivered)}
+
+
+@shared_task(name="integrations.circuit_states", ignore_result=False)
+def circuit_states() -> dict:
+    """Each system's circuit as this worker sees it (diagnostics: the state is shared through Redis)."""
+    from integrations.circuit import breaker
+
+    return {system: breaker(system).snapshot() for system in registry.SYSTEMS}

@@ -83,16 +83,17 @@ def _invalid(message: str, exc_type: str = "ValidationError", status: int = 417)
     return frappe_error(status, exc_type, [message])
 
 
-def _filter_matches(doc: dict, filters: list) -> bool:
+_LOOKUPS = {"=": "", "in": "__in"}
+
+
+def _lookups(filters: list) -> dict:
+    """Frappe filters (`[[field, "=" | "in", value]]`) as lookups on the stored documents."""
+    lookups = {}
     for field, op, value in filters:
-        actual = doc.get(field)
-        if op == "=" and actual != value:
-            return False
-        if op == "in" and actual not in value:
-            return False
-        if op == "!=" and actual == value:
-            return False
-    return True
+        if op not in _LOOKUPS:
+            raise frappe_error(417, "ValidationError", [f"Operator {op!r} is not supported by the sandbox"])
+        lookups[f"data__{field}{_LOOKUPS[op]}"] = list(value) if op == "in" else value
+    return lookups
 
 
 class ERPNextSandbox(ErpOperations):
@@ -121,7 +122,7 @@ class ERPNextSandbox(ErpOperations):
 
     # -- primitives ------------------------------------------------------------------------------
     def _find(self, doctype, filters, *, operation, policy, fields=("name",), limit=1):
-        rows = [doc for doc in self.store.all(doctype) if _filter_matches(doc, filters)]
+        rows = self.store.query(doctype, _lookups(filters))
         return [{field: doc.get(field) for field in fields} for doc in rows[:limit]]
 
     def _get(self, doctype, name, *, operation, policy):
@@ -131,8 +132,7 @@ class ERPNextSandbox(ErpOperations):
         return doc
 
     def _list(self, doctype, *, fields, filters, operation, policy):
-        return [{field: doc.get(field) for field in fields} for doc in self.store.all(doctype)
-                if _filter_matches(doc, filters)]
+        return [{field: doc.get(field) for field in fields} for doc in self.store.query(doctype, _lookups(filters))]
 
     def _insert(self, doctype, doc, *, operation, policy):
         return self.store.call(f"insert {doctype}", {"doctype": doctype, "doc": doc},

@@ -13,7 +13,7 @@ from integrations import circuit, sync
 from integrations.models import SandboxCall, SyncEntry, SyncStatus, WebhookReceipt
 from integrations.tasks import purge_completed, retry_failed_syncs
 from tests.integrations.conftest import LIVE
-from tests.support.tenants import host_client, in_tenant
+from tests.support.tenants import in_tenant
 
 pytestmark = pytest.mark.django_db
 
