@@ -11,8 +11,10 @@ holding a worker. Every raised error carries `attempts`.
 Only failures that say the system itself is in trouble (network errors, timeouts, 5xx) count
 against the circuit; a 4xx answer proves the system is up and counts as a success.
 """
+import contextvars
 import logging
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 
@@ -25,14 +27,29 @@ SYSTEM_FAILURES = (errors.NetworkError, errors.TimeoutError, errors.ServiceUnava
                    errors.ExternalAPIError)
 
 
+_no_waiting = contextvars.ContextVar("integrations_no_waiting", default=False)
+
+
 def retry_budget() -> float:
     return float(getattr(settings, "INTEGRATION_RETRY_BUDGET", 30.0))
+
+
+@contextmanager
+def without_waiting():
+    """Calls made inside try once and never wait to retry (a webhook must answer quickly)."""
+    token = _no_waiting.set(True)
+    try:
+        yield
+    finally:
+        _no_waiting.reset(token)
 
 
 def call_external(system: str, operation: str, attempt, *, policy: RetryPolicy, sleep=time.sleep,
                   budget: float | None = None, breaker: circuit.CircuitBreaker | None = None):
     breaker = breaker or circuit.breaker(system)
     budget = retry_budget() if budget is None else budget
+    if _no_waiting.get():
+        budget = 0.0
     waited = 0.0
     number = 0
     while True:

@@ -13,7 +13,7 @@ credential's secret (FLEETBASE_WEBHOOK_SECRET). Body: `{"id": "event_…", "api_
 | order.canceled | delivery.order.canceled |
 
 The webhook carries related resources as ids only, so the order and its driver are read back
-through the adapter (with the breaker and retries) to fill in names, vehicle and positions; when
+through the adapter (one attempt, under the breaker) to fill in names, vehicle and positions; when
 that read fails the signal still goes out with what the webhook itself says.
 """
 import hashlib
@@ -24,6 +24,7 @@ from django.conf import settings
 
 from integrations import errors, registry
 from integrations.fleetbase.orders import POD_METHODS, location_of
+from integrations.resilience import without_waiting
 from integrations.tenancy import TENANT_KEY
 from integrations.webhooks.base import (InvalidSignature, MalformedWebhook, Signal, Translation, constant_time_equal,
                                         derived_secret, iso_from_text)
@@ -73,7 +74,8 @@ def _read(reader, identifier):
     if not identifier:
         return None
     try:
-        return reader(identifier)
+        with without_waiting():
+            return reader(identifier)
     except errors.IntegrationError as exc:
         logger.info("fleetbase webhook: could not read %s back (%s); using the webhook alone", identifier,
                     exc.error_class)

@@ -228,3 +228,24 @@ def test_a_walt_id_callback_needs_the_key_bound_to_its_session_and_tenant(platfo
     assert _post(platform_client, "waltid", raw, query, HTTP_AUTHORIZATION=f"Bearer {key}").json()["status"] == "duplicate"
     [event] = outbox_for(session["id"])
     assert event.payload["entity_id"] == "ven_5" and event.tenant_id == "alpha"
+
+
+def test_a_fleetbase_webhook_answers_at_once_when_fleetbase_cannot_be_read_back(platform_client, request, live,
+                                                                                sleeps):
+    import respx
+
+    client = live("fleetbase", FLEETBASE_WEBHOOK_SECRET=FLEET_SECRET)
+    client.http.sleep = sleeps
+    order_id = f"order_{request.node.name[-16:]}"
+    body = {"id": f"event_{request.node.name[-13:]}", "api_version": "v1", "event": "order.driver_assigned",
+            "created_at": "2026-05-01 12:00:00",
+            "data": {"id": order_id, "status": "dispatched", "driver_assigned": "driver_77",
+                     "meta": {"cityos_tenant": "alpha"}}}
+    raw = _raw(body)
+    with respx.mock(base_url="https://fleet.example.test") as mock:
+        reads = mock.get(url__regex=r".*/v1/(orders|drivers)/.*").respond(503)
+        answer = _post(platform_client, "fleetbase", raw, HTTP_SIGNATURE=fleet_signature(raw))
+    assert answer.status_code == 200 and sleeps == [] and reads.call_count == 2  # one try each, no waiting
+    [event] = outbox_for(order_id)
+    assert event.event_type == "delivery.driver.assigned"
+    assert event.payload["driver_id"] == "driver_77" and event.payload["driver_name"] is None
