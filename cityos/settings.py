@@ -56,6 +56,12 @@ WALTID_API_URL = env("WALTID_API_URL", "")
 WALTID_API_KEY = env("WALTID_API_KEY", "")
 WALTID_ISSUER_URL = env("WALTID_ISSUER_URL", "")
 WALTID_VERIFIER_URL = env("WALTID_VERIFIER_URL", "")
+# Where external systems reach the platform host (Walt.id status callbacks, credential status lists).
+PLATFORM_BASE_URL = env("PLATFORM_BASE_URL", f"http://{PLATFORM_DOMAIN}:8000")
+# Seconds an external call may spend waiting between its retries before the error goes back to the caller.
+INTEGRATION_RETRY_BUDGET = float(env("INTEGRATION_RETRY_BUDGET", "30"))
+# Seconds between the steps of a sandbox delivery (dispatched → started → enroute → completed).
+SANDBOX_DELIVERY_STEP_SECONDS = float(env("SANDBOX_DELIVERY_STEP_SECONDS", "20"))
 
 # ---------------------------------------------------------------------------------------------
 # Applications. Shared apps live in the public schema; tenant apps get one copy per tenant.

@@ -25,6 +25,7 @@ class IntegrationError(Exception):
         self.external_message = external_message
         self.retry_after = retry_after
         self.details = details or {}
+        self.attempts = 1  # how many calls were made before this error was raised
 
     @property
     def error_class(self) -> str:
@@ -36,6 +37,8 @@ class IntegrationError(Exception):
             "message": self.message,
             "http_equivalent": self.http_status,
             "retryable": self.retryable,
+            "retry_after": self.retry_after,
+            "attempts": self.attempts,
             "alert_level": self.alert_level,
             "cause": {"system": self.system, "external_error_code": self.external_code,
                       "external_message": self.external_message},

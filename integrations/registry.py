@@ -52,6 +52,9 @@ def reset() -> None:
 
 
 def health_report() -> dict:
+    """Per system: `mode` (live or sandbox), `healthy`, `message` and the circuit breaker's state."""
+    from integrations.circuit import breaker
+
     report = {}
     for system in SYSTEMS:
         if system not in _specs:
@@ -63,5 +66,9 @@ def health_report() -> dict:
             result = adapter.health_check()
         except Exception as exc:  # health reports failures instead of raising them
             result = {"healthy": False, "message": f"{type(exc).__name__}: {exc}"}
-        report[system] = {"mode": mode(system), **result}
+        circuit = breaker(system).snapshot()
+        if circuit["state"] == "open":
+            result = {**result, "healthy": False,
+                      "message": f"{result.get('message', '')}; circuit open".strip("; ")}
+        report[system] = {"mode": mode(system), "configured": mode(system) == "live", **result, "circuit": circuit}
     return report

@@ -59,9 +59,14 @@ class SandboxStore:
         return data
 
     def all(self, kind: str, **data_filters) -> list[dict]:
-        rows = SandboxObject.objects.using(ALIAS).filter(system=self.system, kind=kind).order_by("created_at", "id")
-        items = [row.data for row in rows]
-        return [item for item in items if all(item.get(k) == v for k, v in data_filters.items())]
+        """Objects of `kind` whose data has the given values (`all("order", internal_id="k")`)."""
+        return self.query(kind, {f"data__{key}": value for key, value in data_filters.items()})
+
+    def query(self, kind: str, lookups: dict) -> list[dict]:
+        """Objects of `kind` matching Django lookups on their data (`{"data__item_code__in": [...]}`)."""
+        rows = (SandboxObject.objects.using(ALIAS).filter(system=self.system, kind=kind, **lookups)
+                .order_by("created_at", "id"))
+        return [row.data for row in rows]
 
     def count(self, kind: str) -> int:
         return SandboxObject.objects.using(ALIAS).filter(system=self.system, kind=kind).count()

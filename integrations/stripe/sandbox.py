@@ -15,9 +15,18 @@ Test cards (card numbers, with or without spaces, or Stripe's test PaymentMethod
 
 State lives in `SandboxObject` rows (kinds payment_intent, charge, refund, account, transfer,
 payout, balance) and every call is recorded in `SandboxCall`, so tests can count side effects.
+
+Like Stripe, the sandbox tags every object it creates with `metadata.cityos_tenant` and sends the
+webhook events Stripe would (payment_intent.amount_capturable_updated / succeeded /
+payment_failed / requires_action / canceled, refund.created, transfer.created, payout.paid,
+account.updated), signed with `Stripe-Signature` and delivered through `/webhooks/stripe`'s code
+path by `integrations.sandbox.webhooks`.
 """
 from integrations import errors
+from integrations.base import AdapterBase
+from integrations.sandbox import webhooks as sandbox_webhooks
 from integrations.sandbox.store import SandboxStore, now_ts
+from integrations.tenancy import with_tenant
 
 _SUCCESS = ("succeeded", None)
 _CARDS = {}
@@ -37,6 +46,15 @@ for numbers, outcome in (
 ):
     for number in numbers:
         _CARDS[number] = outcome
+
+# Test card numbers and the PaymentMethod ids Stripe's test mode accepts for them.
+TEST_CARD_METHODS = {number: method for number, method in (
+    ("4242424242424242", "pm_card_visa"), ("5555555555554444", "pm_card_mastercard"),
+    ("4000000000000002", "pm_card_chargeDeclined"), ("4000000000009995", "pm_card_chargeDeclinedInsufficientFunds"),
+    ("4000000000000069", "pm_card_chargeDeclinedExpiredCard"),
+    ("4000000000000127", "pm_card_chargeDeclinedIncorrectCvc"),
+    ("4100000000000019", "pm_card_chargeDeclinedFraudulent"), ("4000002500003155", "pm_card_authenticationRequired"),
+)}
 
 _DECLINE_MESSAGES = {
     "generic_decline": "Your card was declined.",
@@ -75,8 +93,9 @@ def _check_currency(currency):
                                           external_code="parameter_invalid_string")
 
 
-class StripeSandbox:
+class StripeSandbox(AdapterBase):
     name = "stripe"
+    SYNC_OPERATIONS = {"connected_account": "create_connected_account"}
 
     def __init__(self):
         self.store = SandboxStore("stripe")
@@ -88,16 +107,27 @@ class StripeSandbox:
     def health_check(self) -> dict:
         return {"healthy": True, "message": "in-process Stripe sandbox (test-mode behaviour)"}
 
-    def sync_entity(self, entity_type: str, entity_id: str, data: dict) -> dict:
-        return {"success": True, "external_id": entity_id, "error": None}
+    def setup(self) -> list[str]:
+        return []
 
-    def handle_webhook(self, event: str, payload: dict) -> dict:
-        return {"processed": True, "error": None}
+    def _event(self, event_type: str, obj: dict, *, previous: dict | None = None, account: str | None = None,
+               idempotency_key: str | None = None) -> None:
+        """Queue the webhook event Stripe sends for this change."""
+        data = {"object": obj}
+        if previous:
+            data["previous_attributes"] = previous
+        event = {"id": self.store.new_id("evt"), "object": "event", "api_version": "2025-06-30.basil",
+                 "created": now_ts(), "data": data, "livemode": False, "pending_webhooks": 1,
+                 "request": {"id": None, "idempotency_key": idempotency_key}, "type": event_type}
+        if account:
+            event["account"] = account
+        sandbox_webhooks.enqueue("stripe", event)
 
     # -- PaymentIntents ---------------------------------------------------------------------------
     def create_payment_intent(self, *, amount, currency, idempotency_key, payment_method=None, confirm=True,
                               capture_method="manual", metadata=None, description=None, transfer_group=None,
                               customer_email=None):
+        metadata = with_tenant(metadata)
         params = {"amount": amount, "currency": currency, "payment_method": payment_method, "confirm": confirm,
                   "capture_method": capture_method, "metadata": metadata or {}, "description": description,
                   "transfer_group": transfer_group, "customer_email": customer_email}
@@ -136,12 +166,14 @@ class StripeSandbox:
         if status == "requires_action" and intent["status"] != "requires_action":
             intent["status"] = "requires_action"
             intent["next_action"] = {"type": "use_stripe_sdk"}
+            self._event("payment_intent.requires_action", intent)
             return self.store.put("payment_intent", intent["id"], intent)
         if status == "declined":
             intent["status"] = "requires_payment_method"
             intent["last_payment_error"] = {"type": "card_error", "code": "card_declined",
                                             "decline_code": decline_code, "message": _DECLINE_MESSAGES[decline_code]}
             self.store.put("payment_intent", intent["id"], intent)
+            self._event("payment_intent.payment_failed", intent)
             raise _decline_error(decline_code, intent["id"])
         charge = {"id": self.store.new_id("ch"), "object": "charge", "amount": intent["amount"],
                   "amount_captured": 0, "amount_refunded": 0, "currency": intent["currency"],
@@ -157,7 +189,10 @@ class StripeSandbox:
             intent["amount_received"] = intent["amount"]
             charge.update(captured=True, amount_captured=intent["amount"])
         self.store.put("charge", charge["id"], charge)
-        return self.store.put("payment_intent", intent["id"], intent)
+        self.store.put("payment_intent", intent["id"], intent)
+        self._event("payment_intent.amount_capturable_updated" if intent["status"] == "requires_capture"
+                    else "payment_intent.succeeded", intent)
+        return intent
 
     def retrieve_payment_intent(self, payment_intent_id):
         return self.store.require("payment_intent", payment_intent_id)
@@ -195,7 +230,9 @@ class StripeSandbox:
             charge.update(captured=True, amount_captured=amount)
             self.store.put("charge", charge["id"], charge)
             intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
-            return self.store.put("payment_intent", intent["id"], intent)
+            self.store.put("payment_intent", intent["id"], intent)
+            self._event("payment_intent.succeeded", intent, idempotency_key=idempotency_key)
+            return intent
 
         return self.store.call("capture_payment_intent", {"id": payment_intent_id, "amount": amount_to_capture},
                                run, idempotency_key=idempotency_key)
@@ -209,13 +246,17 @@ class StripeSandbox:
                     system="stripe", external_code="payment_intent_unexpected_state")
             intent.update(status="canceled", amount_capturable=0, canceled_at=now_ts(),
                           cancellation_reason=cancellation_reason or "requested_by_customer")
-            return self.store.put("payment_intent", intent["id"], intent)
+            self.store.put("payment_intent", intent["id"], intent)
+            self._event("payment_intent.canceled", intent, idempotency_key=idempotency_key)
+            return intent
 
         return self.store.call("cancel_payment_intent", {"id": payment_intent_id, "reason": cancellation_reason},
                                run, idempotency_key=idempotency_key)
 
     # -- refunds ----------------------------------------------------------------------------------
     def create_refund(self, *, payment_intent, idempotency_key, amount=None, reason=None, metadata=None):
+        metadata = with_tenant(metadata)
+
         def run():
             intent = self.store.require("payment_intent", payment_intent)
             if intent["status"] != "succeeded":
@@ -239,13 +280,17 @@ class StripeSandbox:
             charge["amount_refunded"] += value
             charge["refunded"] = charge["amount_refunded"] == charge["amount_captured"]
             self.store.put("charge", charge["id"], charge)
-            return self.store.put("refund", refund["id"], refund)
+            self.store.put("refund", refund["id"], refund)
+            self._event("refund.created", refund, idempotency_key=idempotency_key)
+            return refund
 
         return self.store.call("create_refund", {"payment_intent": payment_intent, "amount": amount, "reason": reason,
                                                  "metadata": metadata or {}}, run, idempotency_key=idempotency_key)
 
     # -- Connect ----------------------------------------------------------------------------------
     def create_connected_account(self, *, email, country, idempotency_key, business_name=None, metadata=None):
+        metadata = with_tenant(metadata)
+
         def run():
             if len(country or "") != 2:
                 raise errors.InvalidArgumentError("Country must be a two-letter code.", system="stripe",
@@ -270,10 +315,15 @@ class StripeSandbox:
     def complete_onboarding(self, account_id: str) -> dict:
         """Sandbox control: the account holder finished Stripe's onboarding."""
         account = self.store.require("account", account_id)
+        previous = {key: account[key] for key in ("details_submitted", "charges_enabled", "payouts_enabled")}
         account.update(details_submitted=True, charges_enabled=True, payouts_enabled=True)
-        return self.store.put("account", account_id, account)
+        self.store.put("account", account_id, account)
+        self._event("account.updated", account, previous=previous, account=account_id)
+        return account
 
     def create_transfer(self, *, amount, currency, destination, idempotency_key, transfer_group=None, metadata=None):
+        metadata = with_tenant(metadata)
+
         def run():
             _check_amount(amount)
             _check_currency(currency)
@@ -284,13 +334,17 @@ class StripeSandbox:
             balance = self.store.require("balance", destination)
             balance["available"][currency.lower()] = balance["available"].get(currency.lower(), 0) + amount
             self.store.put("balance", destination, balance)
-            return self.store.put("transfer", transfer["id"], transfer)
+            self.store.put("transfer", transfer["id"], transfer)
+            self._event("transfer.created", transfer, idempotency_key=idempotency_key)
+            return transfer
 
         return self.store.call("create_transfer", {"amount": amount, "currency": currency, "destination": destination,
                                                    "transfer_group": transfer_group}, run,
                                idempotency_key=idempotency_key)
 
     def create_payout(self, *, amount, currency, stripe_account, idempotency_key, metadata=None):
+        metadata = with_tenant(metadata)
+
         def run():
             _check_amount(amount)
             _check_currency(currency)
@@ -309,7 +363,9 @@ class StripeSandbox:
             payout = {"id": self.store.new_id("po"), "object": "payout", "amount": amount,
                       "currency": currency.lower(), "status": "paid", "destination_account": stripe_account,
                       "metadata": metadata or {}, "arrival_date": now_ts() + 86400, "created": now_ts()}
-            return self.store.put("payout", payout["id"], payout)
+            self.store.put("payout", payout["id"], payout)
+            self._event("payout.paid", payout, account=stripe_account, idempotency_key=idempotency_key)
+            return payout
 
         return self.store.call("create_payout", {"amount": amount, "currency": currency, "account": stripe_account},
                                run, idempotency_key=idempotency_key)

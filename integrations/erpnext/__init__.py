@@ -1,0 +1,1 @@
+"""ERPNext (Frappe REST API): the back-office ledger, stock and parties — real client and sandbox."""

@@ -1,0 +1,1 @@
+"""Fleetbase: delivery orders, dispatch, drivers and tracking — real client and sandbox."""

@@ -1,0 +1,1 @@
+"""Walt.id: DIDs, verifiable credentials, presentations and KYC — real client and sandbox."""

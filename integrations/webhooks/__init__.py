@@ -1,0 +1,1 @@
+"""Incoming webhooks: signature checks, de-duplication, tenant routing, outbox events."""
