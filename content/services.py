@@ -72,12 +72,13 @@ def update_record(record: DomainRecord, *, user=None, publish: bool | None = Non
 
 @transaction.atomic
 def publish_record(record: DomainRecord, *, user=None) -> DomainRecord:
-    """Publish the latest revision (re-publishing a live record publishes it again: `published`)."""
-    record = type(record).objects.get(pk=record.pk)
-    latest = record.get_latest_revision_as_object()
+    """Publish the latest content as a new revision, as the CMS's Publish button does.
+
+    Publishing an unchanged live record publishes it again (`published`): a way to push it anew.
+    """
+    latest = type(record).objects.get(pk=record.pk).get_latest_revision_as_object()
     _validated(latest)
-    revision = record.latest_revision or record.save_revision(user=user)
-    revision.publish(user=user, skip_permission_checks=user is None)
+    latest.save_revision(user=user).publish(user=user, skip_permission_checks=user is None)
     return type(record).objects.get(pk=record.pk)
 
 
