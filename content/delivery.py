@@ -88,9 +88,10 @@ def find_page(site: Site, slug: str, language: str | None):
     return page.specific
 
 
-def page_translations(page) -> list[dict]:
+def page_translations(page, request=None) -> list[dict]:
     return [
-        {"locale": other.locale.language_code, "slug": other.slug, "title": other.title, "url": other.url}
+        {"locale": other.locale.language_code, "slug": other.slug, "title": other.title,
+         "url": other.get_url(request=request)}
         for other in page.get_translations().live().public().select_related("locale").order_by("locale__language_code")
     ]
 
@@ -112,7 +113,7 @@ def page_document(page, request, requested: str | None) -> dict:
         "seo": page.seo_payload() if hasattr(page, "seo_payload") else {
             "title": page.seo_title or page.title, "description": page.search_description, "image": None,
             "canonical_url": None, "noindex": False},
-        "translations": page_translations(page),
+        "translations": page_translations(page, request),
         "content": page.api_payload(context) if hasattr(page, "api_payload") else {},
     }
 

@@ -71,6 +71,9 @@ class SitePage(SEOFields, Page):
         """Page-type specific fields of the store API's page document."""
         return {}
 
+    def get_sitemap_urls(self, request=None):
+        return [] if self.noindex else super().get_sitemap_urls(request)
+
 
 def body_payload(page, field: str, context: dict) -> list:
     value = getattr(page, field)
@@ -108,7 +111,8 @@ class HomePage(SitePage):
         return {
             "intro": expand_rich_text(self.intro),
             "body": body_payload(self, "body", context),
-            "latest_posts": [post.summary_payload() for post in self.latest_posts()] if self.show_latest_posts else [],
+            "latest_posts": ([post.summary_payload(context.get("request")) for post in self.latest_posts()]
+                             if self.show_latest_posts else []),
         }
 
 
@@ -169,7 +173,7 @@ class BlogIndexPage(SitePage):
     def api_payload(self, context):
         return {
             "intro": expand_rich_text(self.intro),
-            "posts": [post.summary_payload() for post in self.posts()[: self.posts_per_page]],
+            "posts": [post.summary_payload(context.get("request")) for post in self.posts()[: self.posts_per_page]],
         }
 
 
@@ -205,12 +209,12 @@ class BlogPostPage(SitePage):
     class Meta:
         verbose_name = _("blog post")
 
-    def summary_payload(self) -> dict:
+    def summary_payload(self, request=None) -> dict:
         return {
             "id": self.pk,
             "title": self.title,
             "slug": self.slug,
-            "url": self.url,
+            "url": self.get_url(request=request),
             "date": self.date.isoformat(),
             "author": self.author,
             "summary": self.summary,

@@ -185,11 +185,6 @@ class DomainRecord(DraftStateMixin, RevisionMixin, models.Model):
             setattr(obj, name, getattr(self, name))
         return obj
 
-    def clean(self):
-        super().clean()
-        if self.currency:
-            self.currency = self.currency.upper()
-
 
 def _plain(value):
     """A JSON-ready value: dates as ISO 8601, decimals as strings."""

@@ -90,9 +90,10 @@ def page_alternates(context, page) -> list[dict]:
     return [{"language": p.locale.language_code, "url": p.get_full_url(request=request)} for p in _alternates(page)]
 
 
-@register.filter
-def link_url(value, page=None) -> str:
-    """The URL of a link block value, following a chosen page to the current page's language."""
+@register.simple_tag(takes_context=True)
+def link_href(context, value) -> str:
+    """The URL of a link block value, following a chosen page into the current page's language."""
     from content.blocks import link_target
 
-    return link_target(value, getattr(page, "locale", None))
+    page = context.get("page")
+    return link_target(value, getattr(page, "locale", None), context.get("request"))
