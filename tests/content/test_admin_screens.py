@@ -72,3 +72,25 @@ def test_a_member_of_another_tenant_cannot_open_these_screens(member_of_alpha):
     client = Client(HTTP_HOST="beta.localhost")
     client.force_login(member_of_alpha)
     assert client.get("/cms/snippets/content/event/").status_code == 403
+
+
+def test_the_cms_refuses_to_delete_a_poi_that_records_use(alpha, cms_client, make_record, poi):
+    from content.models import PointOfInterest
+
+    make_record("events")
+    confirm = cms_client.get(f"/cms/snippets/content/pointofinterest/delete/{poi.pk}/")
+    assert confirm.status_code == 200
+    assert b"prevent it from being deleted" in confirm.content
+    refused = cms_client.post(f"/cms/snippets/content/pointofinterest/delete/{poi.pk}/")
+    assert (refused.status_code, refused["Location"]) == (302, "/cms/")  # Wagtail's "permission denied"
+    assert PointOfInterest.objects.filter(pk=poi.pk).exists()
+
+
+def test_records_of_one_tenant_are_invisible_to_another(alpha, make_record, tenant_b):
+    from content.models import Event
+    from tests.support.tenants import in_tenant
+
+    make_record("events")
+    assert Event.objects.count() == 1
+    with in_tenant(tenant_b):
+        assert Event.objects.count() == 0
