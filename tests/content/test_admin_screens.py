@@ -94,3 +94,32 @@ def test_records_of_one_tenant_are_invisible_to_another(alpha, make_record, tena
     assert Event.objects.count() == 1
     with in_tenant(tenant_b):
         assert Event.objects.count() == 0
+
+
+def test_an_editor_translates_a_page_and_a_menu_from_the_cms(alpha, cms_client, client_a):
+    from wagtail.models import Locale
+
+    from content.models import HomePage, NavigationMenu, StandardPage
+
+    home = HomePage.objects.get(depth=2)
+    about = home.add_child(instance=StandardPage(title="About", slug="about"))
+    about.save_revision().publish()
+    menu = NavigationMenu.objects.create(handle="main", title="Main", items=[])
+    ar = Locale.objects.get(language_code="ar")
+
+    for page in (home, about):  # the home page first: a page is translated under its translated parent
+        response = cms_client.post(f"/cms/translation/submit/page/{page.pk}/", {"locales": [ar.pk]})
+        assert response.status_code == 302, response.content[:1000]
+    translated = about.get_translation(ar)
+    assert translated.get_parent().specific == home.get_translation(ar).specific
+    assert not translated.live  # a draft to translate
+    assert client_a.get("/store/content/about?locale=ar").json()["locale"] == "en"  # not served yet
+
+    translated.title = "من نحن"
+    translated.save_revision().publish()
+    assert client_a.get("/store/content/about?locale=ar").json()["title"] == "من نحن"
+
+    response = cms_client.post(f"/cms/translation/submit/snippet/content/navigationmenu/{menu.pk}/",
+                               {"locales": [ar.pk]})
+    assert response.status_code == 302
+    assert NavigationMenu.objects.get(handle="main", locale=ar).translation_key == menu.translation_key
