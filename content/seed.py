@@ -199,6 +199,8 @@ def seed_tenant(tenant, ctx) -> None:
     created = _places_and_records(tenant)
     ctx.say(f"  content: site, pages in {', '.join(sorted([default.language_code] + [o.language_code for o in others]))}, "
             f"{created} new collection record(s)")
+    ctx.notes.append(f"{tenant.name}: site http://{site.hostname}:8000/ (/ar/, /fr/), content API "
+                     f"http://{site.hostname}:8000/store/content/home, CMS http://{site.hostname}:8000/cms/")
 
 
 # ----- branding ------------------------------------------------------------------------------
