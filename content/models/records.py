@@ -170,10 +170,11 @@ class DomainRecord(DraftStateMixin, RevisionMixin, models.Model):
         with transaction.atomic():
             before = self.stored_state(lock=True)
             if before is not None:
+                # A full save never writes the commerce link: only a save naming it does.
                 if update_fields is None:
                     kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
                                                if not f.primary_key and f.name not in self.COMMERCE_FIELDS]
-                for name in self.COMMERCE_FIELDS:
+                for name in set(self.COMMERCE_FIELDS) - set(update_fields or ()):
                     setattr(self, name, before[name])
             super().save(*args, **kwargs)
             events.record_saved(self, before, self.stored_state())

@@ -127,6 +127,12 @@ def test_commerce_link_is_not_a_content_change_and_survives_revisions(make_recor
     record = make_record("properties", publish=True)
     services.link_commerce_entity(record, "prod_01JCOMMERCE")
     assert event_types(record) == ["content.record.created", "content.record.published"]
+    named = type(record).objects.get(pk=record.pk)
+    named.commerce_id = "prod_01JRELINKED"
+    named.save(update_fields=["commerce_id"])  # a save naming the link writes it, still no event
+    assert type(record).objects.get(pk=record.pk).commerce_id == "prod_01JRELINKED"
+    services.link_commerce_entity(record, "prod_01JCOMMERCE")
+    assert event_types(record) == ["content.record.created", "content.record.published"]
 
     # An editor's copy loaded before the push knows no commerce id; saving it must not erase it.
     stale = type(record).objects.get(pk=record.pk)
