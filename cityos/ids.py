@@ -43,7 +43,13 @@ class PrefixedIdField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["prefix"] = self.prefix
-        for key, default in (("max_length", 40), ("primary_key", True), ("editable", False)):
-            if kwargs.get(key) == default:
-                kwargs.pop(key, None)
+        if kwargs.get("max_length") == 40:
+            kwargs.pop("max_length")
+        # __init__ defaults primary_key to True and editable to False: record only departures.
+        kwargs.pop("primary_key", None)
+        kwargs.pop("editable", None)
+        if not self.primary_key:
+            kwargs["primary_key"] = False
+        if self.editable:
+            kwargs["editable"] = True
         return name, path, args, kwargs

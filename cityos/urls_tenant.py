@@ -1,5 +1,6 @@
 """A tenant's host: store and admin APIs, Django admin, Wagtail CMS and the tenant's site."""
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
@@ -27,8 +28,9 @@ if settings.DEBUG:
 # Unknown API paths answer a JSON 404 instead of falling through to the page tree.
 urlpatterns.append(re_path(r"^(?:store|admin/api|api)(?:/|$)", not_found, name="api-not-found"))
 
-# Wagtail serves every other path from the tenant's page tree.
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail serves every other path from the tenant's page tree; pages in another language than
+# LANGUAGE_CODE live under their language prefix (/ar/…, /fr/…).
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
 handler400 = "cityos.views.bad_request"
 handler403 = "cityos.views.permission_denied"

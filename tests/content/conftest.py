@@ -1,0 +1,95 @@
+"""Fixtures of the content tests: the alpha tenant's schema, a POI, records of every collection,
+a CMS member of alpha, and a tidy media root and cache for each test."""
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from tenants.models import TenantMembership
+from tenants.staff import staff_group
+from tests.support.tenants import in_tenant
+from workflows.models import EventOutbox
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()  # Wagtail caches site root paths; the database is rolled back after each test
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def alpha(tenant_a):
+    """Run the test body inside the alpha tenant's schema."""
+    with in_tenant(tenant_a):
+        yield tenant_a
+
+
+@pytest.fixture
+def poi(alpha):
+    from content.models import PointOfInterest
+
+    return PointOfInterest.objects.create(name="Old Town Hall", slug="old-town-hall", kind="venue",
+                                          domain="events-culture", city="Riyadh")
+
+
+def record_fields(collection: str) -> dict:
+    """Valid fields of a new record of `collection` (title, slug and price included)."""
+    soon = timezone.now() + timedelta(days=7)
+    specific = {
+        "healthcare-appointments": dict(practitioner="Dr. Sara Ali", specialty="Dermatology", starts_at=soon,
+                                        duration_minutes=30, capacity=2),
+        "course-enrollments": dict(course_code="PY-1", starts_on=soon.date(), ends_on=soon.date() + timedelta(days=5),
+                                   seats=12),
+        "transit-passes": dict(pass_type="month", validity_days=30, billing_interval="month"),
+        "market-listings": dict(category="produce", unit="kg", quantity_available=Decimal("40.5")),
+        "properties": dict(listing_type="sale", property_type="villa", area_sqm=Decimal("320"),
+                           address="12 Palm Street"),
+        "rentals": dict(rental_type="equipment", rent_period="day", deposit=Decimal("100"), units_available=3),
+        "service-plans": dict(billing_interval="year", feature_list="One\nTwo"),
+        "citizen-services": dict(department="Permits", processing_days=5),
+        "events": dict(category="concert", starts_at=soon, ends_at=soon + timedelta(hours=3), capacity=150),
+        "job-listings": dict(employer="City Works", application_email="jobs@example.com", salary_min=Decimal("5000"),
+                             salary_max=Decimal("6000")),
+    }[collection]
+    return {"title": f"A {collection} record", "slug": f"{collection}-1", "price": Decimal("120.50"), **specific}
+
+
+@pytest.fixture
+def make_record(poi):
+    from content import services
+
+    def make(collection: str, *, publish: bool = False, **overrides):
+        return services.create_record(collection, publish=publish, poi=poi, **{**record_fields(collection), **overrides})
+
+    return make
+
+
+def events_of(record=None, *, aggregate_id: str | None = None) -> list[EventOutbox]:
+    """Outbox events of one record, oldest first."""
+    aggregate_id = aggregate_id or record.cms_id
+    return list(EventOutbox.objects.filter(aggregate_id=aggregate_id).order_by("created_at", "id"))
+
+
+def event_types(record=None, **kwargs) -> list[str]:
+    return [event.event_type for event in events_of(record, **kwargs)]
+
+
+@pytest.fixture
+def member_of_alpha(tenant_a):
+    user = User.objects.create_user("alpha-content-editor", "editor@alpha.test", "s3cret-pass", is_staff=True)
+    user.groups.add(staff_group())
+    TenantMembership.objects.create(user=user, tenant=tenant_a, role="editor")
+    return user
+
+
+@pytest.fixture
+def cms_client(member_of_alpha):
+    client = Client(HTTP_HOST="alpha.localhost")
+    client.force_login(member_of_alpha)
+    return client
