@@ -238,7 +238,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_URLCONF": "cityos.urls_schema",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "SyncDirectionEnum": "integrations.models.SyncDirection",
+        "TextDirectionEnum": ["ltr", "rtl"],
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
