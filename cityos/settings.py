@@ -232,7 +232,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_URLCONF": "cityos.urls_schema",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "WorkflowStatusEnum": "workflows.models.RunStatus",
+        "WorkflowStepStatusEnum": "workflows.models.StepStatus",
+        "OutboxEventStatusEnum": "workflows.models.OutboxStatus",
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

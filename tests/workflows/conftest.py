@@ -8,10 +8,9 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 import tests.workflows.definitions  # noqa: F401  (registers the test workflows in this process)
+from tests.workflows.support import TEST_QUEUE, EngineWorker
 from workflows import engine, kicks
 from workflows.models import FINAL_STATUSES, RunStatus, WorkflowRun
-
-TEST_QUEUE = "workflows-tests"
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +50,25 @@ def drive(workflow_id: str, *, max_wait: float = 10.0) -> WorkflowRun:
                 if time.monotonic() + pause > deadline:
                     return run
                 time.sleep(min(pause + 0.01, 1.0))
+
+
+@pytest.fixture
+def start_engine_worker(test_database_url, redis_server):
+    """Start engine workers (embedded beat, the test queue); all are stopped after the test."""
+    workers = []
+
+    def start(**env) -> EngineWorker:
+        worker = EngineWorker(database_url=test_database_url, redis_url=redis_server.url(0), extra_env=env).start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture(scope="module")
+def engine_worker(test_database_url, redis_server):
+    worker = EngineWorker(database_url=test_database_url, redis_url=redis_server.url(0)).start()
+    yield worker
+    worker.stop()

@@ -150,3 +150,26 @@ def test_a_leased_run_is_not_taken_by_a_second_executor(alpha):
     run = services.start_workflow("TestCheap", {}, entity_id="leased-1").run
     assert engine.acquire(run.workflow_id) is not None
     assert engine.advance(run.workflow_id) == "busy"
+
+
+def test_every_step_logs_with_the_runs_correlation_id(alpha):
+    import logging
+
+    from cityos.logging import ContextFilter
+
+    records = []
+    handler = logging.Handler()
+    handler.addFilter(ContextFilter())
+    handler.emit = records.append
+    logger = logging.getLogger("cityos.workflows")
+    logger.addHandler(handler)
+    try:
+        run = services.start_workflow("TestCheap", {}, entity_id="logged", correlation_id="corr_wf_logged").run
+        drive(run.workflow_id)
+    finally:
+        logger.removeHandler(handler)
+    step_lines = [r for r in records if getattr(r, "step", None) == "note"]
+    assert step_lines and step_lines[0].getMessage() == "step completed"
+    for record in step_lines:
+        assert (record.correlation_id, record.workflow_id, record.tenant) == ("corr_wf_logged", run.workflow_id, "alpha")
+        assert record.duration_ms >= 0
