@@ -4,6 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+import cityos.api.schema  # noqa: F401  (the staff token scheme, for schemas generated without urls_common)
 from cityos.api.base import AdminAPIView
 from workflows import relay, services
 from workflows.models import RELAYABLE, EventOutbox, WorkflowRun

@@ -30,6 +30,8 @@ _DEFAULTS = {
     # After a failed attempt to reach the broker, skip further attempts for this long (the sweeps
     # pick the work up): a Redis outage must not slow every request down.
     "WORKFLOW_KICK_COOLDOWN": 5.0,
+    # Runs per task when a backlog of runs is kicked at once (see kicks.kick_runs).
+    "WORKFLOW_KICK_CHUNK": 10,
     # Retry delays shorter than this are scheduled as a delayed task; longer ones by the sweeper.
     "WORKFLOW_COUNTDOWN_MAX": 60.0,
     "WORKFLOW_SIGNAL_RETENTION_DAYS": 30,

@@ -30,18 +30,21 @@ class Kick:
 def _publish(kicks: list[Kick]) -> int:
     from cityos.celery import app
 
+    correlation_id = log_context.correlation_id()
+    queue_options = conf.task_options()
     with app.pool.acquire(block=True, timeout=1) as conn:
         try:
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
+            producer = app.amqp.Producer(conn, auto_declare=False)
             for kick in kicks:
-                options = conf.task_options()
+                options = dict(queue_options)
                 if kick.countdown:
                     options["countdown"] = kick.countdown
                 headers = {TENANT_HEADER: kick.schema}
-                if log_context.correlation_id():
-                    headers[CORRELATION_HEADER] = log_context.correlation_id()
-                app.send_task(kick.task_name, args=kick.args, headers=headers, connection=conn, retry=False,
-                              **options)
+                if correlation_id:
+                    headers[CORRELATION_HEADER] = correlation_id
+                app.send_task(kick.task_name, args=kick.args, headers=headers, producer=producer, retry=False,
+                              ignore_result=True, **options)
         except Exception:
             conn.close()  # a half-dead pooled connection must not be reused as is
             raise
@@ -74,5 +77,17 @@ def kick_relay() -> int:
 
 
 def kick_runs(runs, countdown: float | None = None) -> int:
-    """`runs`: (workflow_id, tenant_schema) pairs."""
+    """`runs`: (workflow_id, tenant_schema) pairs; one task each (best latency, most parallelism).
+
+    A backlog (more than two chunks' worth, as when the relay drains many events at once) is
+    sent in chunks of WORKFLOW_KICK_CHUNK runs per task instead: publishing a task costs more than
+    the relay spends on an event, and a chunk still spreads over the workers."""
+    runs = list(runs)
+    chunk = max(1, conf.get("WORKFLOW_KICK_CHUNK"))
+    if countdown is None and len(runs) > 2 * chunk:
+        kicks = []
+        for start in range(0, len(runs), chunk):
+            part = runs[start:start + chunk]
+            kicks.append(Kick("workflows.advance_many", ([workflow_id for workflow_id, _ in part],), part[0][1]))
+        return send(kicks) and len(runs)
     return send([Kick("workflows.advance", (workflow_id,), schema, countdown) for workflow_id, schema in runs])

@@ -8,10 +8,12 @@ signals and wake the runs waiting for them, and the events are marked delivered 
 The runs' tasks are sent after commit. An event whose dispatch fails is retried with exponential
 backoff and goes to dead letter after `max_retries`.
 """
+import json
 import logging
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -79,22 +81,38 @@ def plan_event(event: EventOutbox, now) -> EventPlan:
     return plan
 
 
+_RUN_COLUMNS = ("id", "workflow_id", "workflow_type", "tenant_id", "tenant_schema", "input", "trigger_event",
+                "correlation_id", "causation_id")
+
+
 def insert_runs(runs: list[WorkflowRun]) -> set[str]:
-    """Insert the runs that do not exist yet; returns the workflow ids actually created."""
+    """Insert the runs that do not exist yet; returns the workflow ids actually created.
+
+    One statement for the whole batch: the varying columns travel as arrays (`unnest`), the
+    others take the model's defaults, and `ON CONFLICT DO NOTHING RETURNING` tells which ids are
+    new — an existing id (a duplicate event, a second event about the same aggregate) is skipped.
+    """
     unique = list({run.workflow_id: run for run in runs}.values())
     if not unique:
         return set()
-    model_fields = WorkflowRun._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in model_fields)
-    row = "(" + ", ".join(["%s"] * len(model_fields)) + ")"
-    params = []
-    for run in unique:
-        for model_field in model_fields:
-            params.append(model_field.get_db_prep_save(model_field.pre_save(run, True), connection))
-    sql = (f"INSERT INTO {connection.ops.quote_name(WorkflowRun._meta.db_table)} ({columns}) VALUES "
-           + ", ".join([row] * len(unique)) + " ON CONFLICT (workflow_id) DO NOTHING RETURNING workflow_id")
+    now = timezone.now()
+    template = WorkflowRun()
+    defaults = {f.column: f.get_db_prep_save(f.pre_save(template, True), connection)
+                for f in WorkflowRun._meta.concrete_fields if f.column not in _RUN_COLUMNS}
+    defaults.update(created_at=now, updated_at=now, kicked_at=now)
+    arrays = [[json.dumps(run.input, cls=DjangoJSONEncoder) if column == "input"
+               else getattr(run, WorkflowRun._meta.get_field(column).attname) for run in unique]
+              for column in _RUN_COLUMNS]
+    selects = [f"u.c{i}::jsonb" if column == "input" else f"u.c{i}" for i, column in enumerate(_RUN_COLUMNS)]
+    quote = connection.ops.quote_name
+    columns = [quote(c) for c in _RUN_COLUMNS] + [quote(c) for c in defaults]
+    sql = (f"INSERT INTO {quote(WorkflowRun._meta.db_table)} ({', '.join(columns)}) "
+           f"SELECT {', '.join(selects)}, {', '.join(['%s'] * len(defaults))} "
+           f"FROM unnest({', '.join(['%s::text[]'] * len(_RUN_COLUMNS))}) "
+           f"AS u({', '.join(f'c{i}' for i in range(len(_RUN_COLUMNS)))}) "
+           f"ON CONFLICT (workflow_id) DO NOTHING RETURNING workflow_id")
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*defaults.values(), *arrays])
         return {workflow_id for (workflow_id,) in cursor.fetchall()}
 
 
@@ -102,15 +120,11 @@ def _mark_delivered(delivered: list[tuple[EventOutbox, str]], now) -> None:
     if not delivered:
         return
     table = connection.ops.quote_name(EventOutbox._meta.db_table)
-    values = ", ".join(["(%s::uuid, %s)"] * len(delivered))
-    params = []
-    for event, note in delivered:
-        params += [str(event.id), note]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} AS o SET status = %s, processed_at = %s, note = v.note, error_message = '', "
-            f"next_retry_at = NULL FROM (VALUES {values}) AS v(id, note) WHERE o.id = v.id",
-            [OutboxStatus.DELIVERED, now, *params])
+            f"next_retry_at = NULL FROM unnest(%s::uuid[], %s::text[]) AS v(id, note) WHERE o.id = v.id",
+            [OutboxStatus.DELIVERED, now, [event.id for event, _ in delivered], [note for _, note in delivered]])
 
 
 def backoff(retry_count: int) -> float:
@@ -157,9 +171,7 @@ def dispatch_events(events: list[EventOutbox], now, counts: RelayCounts):
     for run in (run for _, plan in planned for run in plan.runs):
         if run.workflow_id in created:
             to_kick.append((run.workflow_id, run.tenant_schema))
-    for item in signals:
-        to_kick += signal_store.wake(signal_store.waiting_for(
-            item.name, key=item.key, workflow_id=item.workflow_id, tenant_schema=item.tenant_schema))
+    to_kick += signal_store.wake_for(signals)
     delivered = []
     for event, plan in planned:
         notes = list(plan.notes)

@@ -59,6 +59,29 @@ def wake(runs) -> list[tuple[str, str]]:
     return [(workflow_id, schema) for _, workflow_id, schema in targets]
 
 
+def wake_for(signals: list[WorkflowSignal]) -> list[tuple[str, str]]:
+    """Wake every run that one of `signals` is for (one query for the whole batch)."""
+    if not signals:
+        return []
+    keys = {item.key for item in signals if item.key and not item.workflow_id}
+    directed = {item.workflow_id for item in signals if item.workflow_id}
+    names = {item.name for item in signals}
+    candidates = (WorkflowRun.objects.filter(status=RunStatus.WAITING, wait_signals__overlap=list(names))
+                  .filter(Q(wait_key__in=keys) | Q(workflow_id__in=directed))
+                  .values_list("pk", "workflow_id", "tenant_schema", "wait_key", "wait_signals"))
+
+    def matches(run, item) -> bool:
+        _, workflow_id, schema, wait_key, wait_signals = run
+        if item.name not in wait_signals:
+            return False
+        if item.workflow_id:
+            return item.workflow_id == workflow_id
+        return item.key == wait_key and item.tenant_schema in (schema, PUBLIC)
+
+    woken = [run for run in candidates if any(matches(run, item) for item in signals)]
+    return wake(WorkflowRun.objects.filter(pk__in=[run[0] for run in woken])) if woken else []
+
+
 def store(*, tenant_id: str, tenant_schema: str, name: str, payload: dict, key: str = "", workflow_id: str = "",
           source_event=None) -> WorkflowSignal:
     return WorkflowSignal.objects.create(tenant_id=tenant_id, tenant_schema=tenant_schema, name=name, key=key or "",

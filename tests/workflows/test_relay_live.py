@@ -63,3 +63,29 @@ def test_emit_kicks_the_relay_once_per_committed_transaction(live_db, tenant_a):
             emit("test.nobody.listens", aggregate_type="x", aggregate_id="rolled-back", payload={})
             raise RuntimeError("rollback")
     assert queue.llen(TEST_QUEUE) == before + 1  # nothing committed, nothing kicked
+
+
+def test_a_backlog_of_runs_is_kicked_in_chunks(live_db, settings):
+    from workflows import kicks
+
+    settings.WORKFLOW_KICK_CHUNK = 10
+    queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    before = queue.llen(TEST_QUEUE)
+    assert kicks.kick_runs([(f"tenant:alpha:x:{n}:y", "t_alpha") for n in range(25)]) == 25
+    assert queue.llen(TEST_QUEUE) == before + 3          # 10 + 10 + 5 runs
+    assert kicks.kick_runs([(f"tenant:alpha:x:{n}:y", "t_alpha") for n in range(5)]) == 5
+    assert queue.llen(TEST_QUEUE) == before + 3 + 5      # a few runs: one task each
+
+
+def test_advance_many_drives_each_run_of_its_chunk(live_db, tenant_a):
+    from tests.workflows.definitions import TestCheap  # noqa: F401  (registered)
+    from workflows import services, tasks
+    from workflows.models import RunStatus, WorkflowRun
+
+    with schema_context(tenant_a.schema_name):
+        ids = [services.start_workflow("TestCheap", {}, entity_id=f"chunk-{uuid.uuid4().hex[:8]}").run.workflow_id
+               for _ in range(3)]
+    outcomes = tasks.advance_many.run(ids + ["tenant:alpha:nothing:here:x"])
+    assert [outcomes[i] for i in ids] == ["completed"] * 3
+    assert outcomes["tenant:alpha:nothing:here:x"] == "busy"
+    assert WorkflowRun.objects.filter(workflow_id__in=ids, status=RunStatus.COMPLETED).count() == 3
