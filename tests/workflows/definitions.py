@@ -6,6 +6,8 @@ count them in SandboxObject / SandboxCall rows; their local side effects are out
 """
 import time
 
+from celery.schedules import crontab
+
 from integrations import errors, registry
 from integrations.policies import RetryPolicy
 from workflows import dispatch
@@ -228,3 +230,14 @@ dispatch.add_route("test.cheap.happened", "TestCheapTwin")       # mapped, never
 dispatch.add_route("test.record.changed", "TestPerEvent")
 dispatch.add_route("test.unbuilt.requested", "NotBuiltYet")      # mapped, never registered
 dispatch.add_route("test.conditional", "TestCheap", when=dispatch.when_payload("wanted"))
+
+
+@register
+class TestNightly(Workflow):
+    """Started by beat once a day for every active tenant."""
+
+    type = "TestNightly"
+    action = "reconcile"
+    schedule = crontab(hour=2, minute=0)
+    schedule_period = 86400
+    steps = [Step("reconcile", lambda ctx: {"for": ctx.input["scheduled_for"]})]

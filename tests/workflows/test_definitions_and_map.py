@@ -130,3 +130,26 @@ def test_the_outbox_backlog_and_active_runs_show_on_metrics(tenant_a, platform_c
     age = [line for line in text.splitlines() if line.startswith('cityos_event_outbox_age_seconds{tenant_id="alpha"}')]
     assert pending and float(pending[0].rsplit(" ", 1)[1]) >= 1
     assert age and float(age[0].rsplit(" ", 1)[1]) >= 0
+
+
+@pytest.mark.django_db
+def test_a_scheduled_workflow_starts_once_per_tenant_and_period(tenant_a, tenant_b):
+    import importlib
+    from datetime import datetime, timezone
+
+    from workflows import schedules, services
+    from workflows.models import WorkflowRun
+
+    at = datetime(2026, 2, 8, 2, 0, 7, tzinfo=timezone.utc)
+    first = services.start_scheduled("TestNightly", now=at)
+    again = services.start_scheduled("TestNightly", now=at.replace(hour=3))
+    ids = {result.run.workflow_id for result in first}
+    assert {"tenant:alpha:test_nightly:20260208T0000Z:reconcile",
+            "tenant:beta:test_nightly:20260208T0000Z:reconcile"} <= ids
+    assert all(result.created for result in first) and not any(result.created for result in again)
+    assert WorkflowRun.objects.get(workflow_id="tenant:alpha:test_nightly:20260208T0000Z:reconcile").input == {
+        "scheduled_for": "20260208T0000Z"}
+
+    entry = importlib.reload(schedules).SCHEDULES["workflows-scheduled-TestNightly"]
+    assert entry["task"] == "workflows.start_scheduled" and entry["args"] == ("TestNightly",)
+    assert {"workflows-relay-outbox", "workflows-resume-due-runs"} <= set(schedules.SCHEDULES)
