@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -52,6 +52,10 @@ def worker_identity() -> str:
 def jsonable(value):
     """Step results and state as plain JSON (Decimals, datetimes and UUIDs become strings)."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def step_timeout(step) -> float:
+    return float(step.timeout or conf.get("WORKFLOW_STEP_TIMEOUT"))
 
 
 def idempotency_key(workflow_id: str, step: str, compensation: bool = False) -> str:
@@ -122,10 +126,32 @@ def advance(workflow_id: str) -> str:
             return "unknown-type"
         with schema_context(run.tenant_schema):
             try:
-                return Executor(run, token, definition).drive()
+                try:
+                    executor = Executor(run, token, definition)
+                except Exception as exc:  # the definition cannot plan this input: nothing will change that
+                    logger.exception("cannot plan %s", run.workflow_id)
+                    _fail_unplannable(run, token, exc)
+                    return RunStatus.FAILED
+                try:
+                    return executor.drive()
+                except (LeaseLost, OperationalError, InterfaceError):
+                    raise  # transient, or someone else's now: the lease lapses and the sweeper resumes
+                except Exception as exc:  # a definition bug outside a step (a `when`, `result`): fail for good
+                    logger.exception("workflow definition error in %s", run.workflow_id)
+                    return executor.abort(exc)
             except LeaseLost:
                 logger.warning("lost the lease of %s to another executor; abandoning", run.workflow_id)
                 return "lease-lost"
+
+
+def _fail_unplannable(run, token, exc) -> None:
+    now = timezone.now()
+    WorkflowRun.objects.filter(pk=run.pk, lease_token=token).update(
+        status=RunStatus.FAILED, finished_at=now, updated_at=now, lease_token="", lease_owner="",
+        lease_expires_at=None, error={"error_class": error_class(exc), "message": describe(exc),
+                                      "occurred_at": now.isoformat()})
+    metrics.WORKFLOW_COMPLETED.labels(run.workflow_type, RunStatus.FAILED).inc()
+    metrics.WORKFLOW_FAILED.labels(run.workflow_type, error_class(exc)).inc()
 
 
 class Executor:
@@ -136,7 +162,6 @@ class Executor:
         self.plan = list(definition.plan(run.input))
         definitions.check_steps(definition.type, self.plan)
         self.by_name = {step.name: step for step in self.plan}
-        self.pending_kicks: list[tuple[str, str]] = []
 
     # -- fenced writes -------------------------------------------------------------------------
     def save(self, **fields) -> None:
@@ -179,6 +204,18 @@ class Executor:
             if parked:
                 return "parked"
 
+    def abort(self, exc: Exception) -> str:
+        """A failure outside any step: compensate what was done, then end."""
+        self.run.refresh_from_db()
+        if self.run.status in FINAL_STATUSES:
+            return self.run.status
+        if self.run.status != RunStatus.COMPENSATING:
+            self._begin_compensation({"error_class": error_class(exc), "message": describe(exc),
+                                      "step": self.run.current_step})
+        else:
+            self.save(compensation_queue=self.run.compensation_queue[1:], step_attempt=0, attempt_id=None)
+        return self.drive()
+
     # -- activities ----------------------------------------------------------------------------
     def _execute_next(self) -> bool:
         run = self.run
@@ -199,7 +236,8 @@ class Executor:
             return False
         record = self._begin_attempt(step, StepKind.ACTIVITY, attempt, resuming)
         with log_context.bound(step=step.name, attempt=attempt):
-            return self._run_attempt(step, record, ctx, step.run, step.timeout, step.retry_policy(), compensation=False)
+            return self._run_attempt(step, record, ctx, step.run, step_timeout(step), step.retry_policy(),
+                                     compensation=False)
 
     def _compensate_next(self) -> bool:
         run = self.run
@@ -216,7 +254,7 @@ class Executor:
                           is_compensation=True)
         record = self._begin_attempt(step, StepKind.COMPENSATION, attempt, False)
         with log_context.bound(step=name, attempt=attempt, compensation=True):
-            return self._run_attempt(step, record, ctx, step.compensate, step.timeout,
+            return self._run_attempt(step, record, ctx, step.compensate, step_timeout(step),
                                      step.compensation_retry_policy(), compensation=True)
 
     def _waiting_attempt(self, step_name: str) -> bool:
@@ -226,7 +264,7 @@ class Executor:
 
     def _begin_attempt(self, step, kind, attempt, resuming) -> StepRun:
         now = timezone.now()
-        timeout = step.timeout or conf.get("WORKFLOW_STEP_TIMEOUT")
+        timeout = step_timeout(step)
         with transaction.atomic():
             if resuming:
                 record = StepRun.objects.get(pk=self.run.attempt_id)

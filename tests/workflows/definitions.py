@@ -241,3 +241,42 @@ class TestNightly(Workflow):
     schedule = crontab(hour=2, minute=0)
     schedule_period = 86400
     steps = [Step("reconcile", lambda ctx: {"for": ctx.input["scheduled_for"]})]
+
+
+@register
+class TestBrokenWhen(Workflow):
+    """A definition bug outside any step: step 2's condition reads a missing input key."""
+
+    type = "TestBrokenWhen"
+    domain = "testbroken"
+    action = "when"
+    steps = [
+        Step("authorize_deposit", authorize_deposit, compensate=release_deposit, system="stripe", policy=FAST,
+             compensation_policy=FAST_COMPENSATION),
+        Step("never", lambda ctx: None, when=lambda ctx: ctx.input["missing"]),
+    ]
+
+
+@register
+class TestBrokenPlan(Workflow):
+    type = "TestBrokenPlan"
+    domain = "testbroken"
+    action = "plan"
+
+    @classmethod
+    def plan(cls, input):
+        return [Step(f"charge_{n}", lambda ctx: None) for n in range(input["instalments"])]
+
+
+def _slow_first_time(ctx):
+    if ctx.attempt == 1:
+        time.sleep(3)
+    return {"attempt": ctx.attempt}
+
+
+@register
+class TestSlow(Workflow):
+    type = "TestSlow"
+    domain = "testslow"
+    action = "run"
+    steps = [Step("slow", _slow_first_time, timeout=0.3, policy=FAST)]

@@ -173,3 +173,24 @@ def test_every_step_logs_with_the_runs_correlation_id(alpha):
     for record in step_lines:
         assert (record.correlation_id, record.workflow_id, record.tenant) == ("corr_wf_logged", run.workflow_id, "alpha")
         assert record.duration_ms >= 0
+
+
+def test_a_definition_error_outside_a_step_compensates_instead_of_looping(alpha):
+    run = drive(services.start_workflow("TestBrokenWhen", {}, entity_id="broken-when").run.workflow_id)
+    assert run.status == RunStatus.COMPENSATED
+    assert (run.error["error_class"], run.error["message"]) == ("KeyError", "'missing'")
+    assert _intents(run.workflow_id).get().data["status"] == "canceled"
+
+
+def test_a_definition_that_cannot_plan_its_input_fails_the_run(alpha):
+    run = drive(services.start_workflow("TestBrokenPlan", {}, entity_id="broken-plan").run.workflow_id)
+    assert run.status == RunStatus.FAILED and run.error["error_class"] == "KeyError"
+    assert not run.lease_token
+
+
+def test_an_attempt_that_overruns_its_timeout_fails_as_a_timeout_and_is_retried(alpha):
+    run = drive(services.start_workflow("TestSlow", {}, entity_id="slow-1").run.workflow_id)
+    assert run.status == RunStatus.COMPLETED and run.result == {"slow": {"attempt": 2}}
+    first = StepRun.objects.get(run=run, attempt=1)
+    assert (first.status, first.error_class) == ("failed", "TimeoutError")
+    assert first.duration_ms < 2000
