@@ -33,8 +33,8 @@ from django_tenants.utils import schema_context
 from cityos import logging as log_context
 from workflows import conf, definition as definitions, kicks, metrics, signal_store
 from workflows.context import StepContext
-from workflows.errors import (CompleteWorkflow, ContinueAsNew, LeaseLost, SignalTimeoutError, Suspend,
-                              WorkerLostError, classify, describe, error_class)
+from workflows.errors import (CompleteWorkflow, ContinueAsNew, LeaseLost, Suspend, WorkerLostError, classify,
+                              describe, error_class)
 from workflows.models import (ACTIVE_STATUSES, FINAL_STATUSES, RunStatus, StepKind, StepRun, StepStatus,
                               WorkflowRun)
 from integrations import errors as taxonomy
@@ -85,7 +85,7 @@ def time_limit(seconds: float | None):
 
 # -- the lease ---------------------------------------------------------------------------------
 
-def _due_filter(now):
+def due_filter(now):
     from django.db.models import Q
 
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
@@ -98,7 +98,7 @@ def acquire(workflow_id: str) -> tuple[WorkflowRun, str] | None:
     now = timezone.now()
     token = uuid.uuid4().hex
     taken = (WorkflowRun.objects.filter(workflow_id=workflow_id, status__in=ACTIVE_STATUSES)
-             .filter(_due_filter(now))
+             .filter(due_filter(now))
              .update(lease_token=token, lease_owner=worker_identity(),
                      lease_expires_at=now + timedelta(seconds=conf.get("WORKFLOW_LEASE_GRACE"))))
     if not taken:
@@ -484,5 +484,3 @@ class Executor:
         return self._after_failure(step, record, ctx, lost, started, policy, compensation,
                                    status=StepStatus.INTERRUPTED)
 
-
-__all__ = ["advance", "acquire", "idempotency_key", "SignalTimeoutError"]

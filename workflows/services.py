@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cityos.errors import Conflict, InvalidInput, NotFound
 from workflows import definition as definitions, dispatch, engine, kicks, relay, signal_store
-from workflows.models import ACTIVE_STATUSES, FINAL_STATUSES, EventOutbox, OutboxStatus, RunStatus, WorkflowRun
+from workflows.models import ACTIVE_STATUSES, FINAL_STATUSES, EventOutbox, OutboxStatus, WorkflowRun
 from workflows.outbox import emit, tenant_slug
 
 EVENT_TYPE = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -113,13 +113,13 @@ def trigger_event(event_type: str, *, aggregate_type: str, aggregate_id: str, pa
         event = emit(event_type, aggregate_type=aggregate_type, aggregate_id=aggregate_id, payload=payload or {},
                      actor_id=actor_id, actor_role=actor_role)
         to_kick, planned = relay.dispatch_events([event], timezone.now(), relay.RelayCounts())
+        event.refresh_from_db()
+        if event.status != OutboxStatus.DELIVERED:  # a definition refused the payload: write nothing
+            raise InvalidInput(f"The event could not be dispatched: {event.error_message}", code="dispatch_failed",
+                               fields={"payload": [event.error_message]})
         _kick_after_commit(to_kick)
-    event.refresh_from_db()
     workflow_ids = [run.workflow_id for _, plan in planned for run in plan.runs]
     runs = list(WorkflowRun.objects.filter(workflow_id__in=workflow_ids))
-    if event.status != OutboxStatus.DELIVERED:
-        raise InvalidInput(f"The event could not be dispatched: {event.error_message}", code="dispatch_failed",
-                           fields={"payload": [event.error_message]})
     return TriggerResult(event, runs, event.note)
 
 

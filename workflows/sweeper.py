@@ -12,24 +12,25 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from workflows import conf, kicks
-from workflows.engine import _due_filter
+from workflows.engine import due_filter
 from workflows.models import ACTIVE_STATUSES, WorkflowRun, WorkflowSignal
 
 logger = logging.getLogger("cityos.workflows")
 
 
-def due_runs(now=None, limit: int = 500):
+def due_runs(now=None):
+    """Active runs that are due and have no task on its way, the longest overdue first."""
     now = now or timezone.now()
     stale = now - timedelta(seconds=conf.get("WORKFLOW_REKICK_AFTER"))
     not_sent = Q(kicked_at__isnull=True) | Q(kicked_at__lt=F("wake_at")) | Q(kicked_at__lte=stale)
-    return (WorkflowRun.objects.filter(status__in=ACTIVE_STATUSES).filter(_due_filter(now)).filter(not_sent)
-            .order_by(F("wake_at").asc(nulls_first=True))[:limit])
+    return (WorkflowRun.objects.filter(status__in=ACTIVE_STATUSES).filter(due_filter(now)).filter(not_sent)
+            .order_by(F("wake_at").asc(nulls_first=True)))
 
 
 def resume_due_runs(limit: int = 500) -> int:
     """Kick every due run (at most `limit` per sweep); returns how many were kicked."""
     now = timezone.now()
-    targets = list(due_runs(now, limit).values_list("pk", "workflow_id", "tenant_schema"))
+    targets = list(due_runs(now).values_list("pk", "workflow_id", "tenant_schema")[:limit])
     if not targets:
         return 0
     WorkflowRun.objects.filter(pk__in=[pk for pk, _, _ in targets]).update(kicked_at=now)

@@ -87,6 +87,7 @@ def test_trigger_by_an_event_whose_workflow_is_not_built_records_the_note(staff_
     ({"event_type": "test.cheap.happened"}, "aggregate_type"),
     ({"event_type": "Not An Event", "aggregate_type": "x", "aggregate_id": "1"}, "event_type"),
     ({"event_type": "test.nobody.listens", "aggregate_type": "x", "aggregate_id": "1"}, "event_type"),
+    ({"event_type": "test.strict.requested", "aggregate_type": "x", "aggregate_id": "1", "payload": {}}, "payload"),
 ])
 def test_bad_trigger_requests_get_field_errors_and_change_nothing(staff_a, body, field):
     runs, events = WorkflowRun.objects.count(), EventOutbox.objects.count()

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django_tenants.utils import schema_context
 
-from workflows.models import EventOutbox, OutboxStatus, RunStatus, WorkflowRun
+from workflows.models import OutboxStatus, WorkflowRun
 from workflows.outbox import emit
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 order, skipped steps, idempotency keys, continue-as-new and cancellation."""
 import pytest
 
-from integrations.models import SandboxCall, SandboxObject
+from integrations.models import SandboxObject
 from tests.workflows.conftest import drive
 from workflows import services
 from workflows.models import EventOutbox, RunStatus, StepRun, WorkflowRun

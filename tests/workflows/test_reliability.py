@@ -10,12 +10,10 @@ import uuid
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from integrations.models import SandboxCall, SandboxObject
 from tests.support.processes import wait_for
-from tests.workflows.support import EngineWorker
 from workflows import services
 from workflows.models import EventOutbox, OutboxStatus, RunStatus, StepRun, WorkflowRun, WorkflowSignal
 from workflows.outbox import emit
