@@ -15,6 +15,9 @@ from cityos.ids import PrefixedIdField
 
 
 class OutboxStatus(models.TextChoices):
+    """`processing` is part of the seeds' envelope; this relay never leaves a row in it: a claimed
+    event is row-locked by the relay's transaction and goes straight to delivered or failed."""
+
     PENDING = "pending", "Pending"
     PROCESSING = "processing", "Processing"
     DELIVERED = "delivered", "Delivered"
