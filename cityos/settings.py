@@ -241,6 +241,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SyncDirectionEnum": "integrations.models.SyncDirection",
         "TextDirectionEnum": ["ltr", "rtl"],
+        "WorkflowStatusEnum": "workflows.models.RunStatus",
+        "WorkflowStepStatusEnum": "workflows.models.StepStatus",
+        "OutboxEventStatusEnum": "workflows.models.OutboxStatus",
     },
 }
 

@@ -1,6 +1,8 @@
 """The routes the OpenAPI document describes: every REST API of the platform and tenant hosts."""
 from django.urls import include, path
 
+import cityos.api.schema  # noqa: F401  (registers the authentication schemes with drf-spectacular)
+
 urlpatterns = [
     path("", include("commerce.urls")),
     path("", include("workflows.urls")),

@@ -1,7 +1,11 @@
-"""`emit()`: the one way to write an event. Call it inside the transaction that changes state."""
+"""`emit()`: the one way to write an event. Call it inside the transaction that changes state.
+
+After the transaction commits, the relay is kicked (one task per transaction, sent best effort:
+when the broker is unreachable the beat sweep relays the events a few seconds later).
+"""
 from datetime import datetime, timezone
 
-from django.db import connection
+from django.db import connection, transaction
 
 from cityos import logging as log_context
 from workflows.models import EventOutbox
@@ -24,6 +28,19 @@ def tenant_slug(schema_name: str) -> str:
     return slug
 
 
+def _kick_relay_after_commit() -> None:
+    """Register one relay kick per transaction, however many events it emits."""
+    if any(func is _kick_relay for _, func, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_kick_relay, robust=True)
+
+
+def _kick_relay() -> None:
+    from workflows import kicks
+
+    kicks.kick_relay()
+
+
 def emit(event_type: str, *, aggregate_type: str, aggregate_id: str, payload: dict,
          correlation_id: str | None = None, causation_id: str | None = None,
          actor_id: str | None = None, actor_role: str | None = None, node_id: str | None = None,
@@ -36,7 +53,7 @@ def emit(event_type: str, *, aggregate_type: str, aggregate_id: str, payload: di
     if not connection.in_atomic_block:
         raise OutboxMisuse(f"emit({event_type!r}) must run inside the transaction that changes state")
     schema = connection.schema_name
-    return EventOutbox.objects.create(
+    event = EventOutbox.objects.create(
         tenant_id=tenant_slug(schema),
         tenant_schema=schema,
         event_type=event_type,
@@ -55,3 +72,5 @@ def emit(event_type: str, *, aggregate_type: str, aggregate_id: str, payload: di
         },
         max_retries=max_retries,
     )
+    _kick_relay_after_commit()
+    return event
