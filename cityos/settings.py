@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SyncDirectionEnum": "integrations.models.SyncDirection",
+        "SyncStatusEnum": "integrations.models.SyncStatus",
         "TextDirectionEnum": ["ltr", "rtl"],
         "WorkflowStatusEnum": "workflows.models.RunStatus",
         "WorkflowStepStatusEnum": "workflows.models.StepStatus",
