@@ -4,9 +4,7 @@ An app declares its periodic jobs in `<app>/schedules.py` as a `SCHEDULES` dict 
 beat format. Jobs that must run in every tenant set `"per_tenant": True`; they are routed through
 `cityos.fan_out`, which enqueues the task once per active tenant inside that tenant's schema.
 """
-import importlib
-
-from django.apps import apps
+from cityos.discovery import app_modules
 
 
 def _wrap(name: str, entry: dict) -> dict:
@@ -23,13 +21,7 @@ def _wrap(name: str, entry: dict) -> dict:
 
 def collect_schedules() -> dict:
     schedule = {}
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.schedules")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.schedules":
-                raise
-            continue
+    for module in app_modules("schedules"):
         for name, entry in getattr(module, "SCHEDULES", {}).items():
             if name in schedule:
                 raise ValueError(f"beat job {name!r} is declared twice")

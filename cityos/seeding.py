@@ -4,10 +4,9 @@
 module that exists: `seed_platform(ctx)` once in the public schema and `seed_tenant(tenant, ctx)`
 inside each demo tenant's schema. Seeders must be idempotent: seeding twice changes nothing.
 """
-import importlib
 from dataclasses import dataclass, field
 
-from django.apps import apps
+from cityos.discovery import app_modules
 
 
 @dataclass
@@ -21,13 +20,4 @@ class SeedContext:
 
 
 def discover_seeders() -> list:
-    modules = []
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.seed")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.seed":
-                raise
-            continue
-        modules.append(module)
-    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+    return sorted(app_modules("seed"), key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
