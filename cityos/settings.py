@@ -232,7 +232,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_URLCONF": "cityos.urls_schema",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {**commerce.SCHEMA_ENUM_NAMES},
 }
 
 # ---------------------------------------------------------------------------------------------

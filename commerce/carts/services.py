@@ -22,13 +22,13 @@ from commerce.catalog.models import Product, ProductStatus, ProductVariant
 from commerce.customers import services as customers
 from commerce.giftcards import services as giftcards
 from commerce.inventory import services as inventory
+from commerce.payments.gateway import PROVIDERS as PAYMENT_PROVIDERS
 from commerce.pricing import tax
 from commerce.pricing.services import PriceRequest, resolve_unit_prices
 from commerce.promotions import services as promotions
 from commerce.regions import services as regions
 from commerce.shipping import services as shipping
 
-PAYMENT_PROVIDERS = ("sandbox", "stripe")
 ADDRESS_KEYS = ("first_name", "last_name", "company", "address_1", "address_2", "city", "province",
                 "postal_code", "country_code", "phone")
 
@@ -36,7 +36,7 @@ ADDRESS_KEYS = ("first_name", "last_name", "company", "address_1", "address_2", 
 # -- reading ---------------------------------------------------------------------------------------
 
 def cart_queryset():
-    return Cart.objects.select_related("region", "shipping_method", "payment_session").prefetch_related(
+    return Cart.objects.select_related("region", "customer", "shipping_method", "payment_session", "order").prefetch_related(
         Prefetch("items", queryset=LineItem.objects.select_related("variant").order_by("created_at", "id")),
         "promotions", "gift_cards")
 

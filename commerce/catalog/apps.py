@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = "Catalog"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from commerce.catalog.cache import connect_signals
+
+        connect_signals()

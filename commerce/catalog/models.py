@@ -184,3 +184,16 @@ class ProductPrice(models.Model):
 
     def __str__(self):
         return f"{self.amount} {self.currency_code}"
+
+
+class CatalogVersion(models.Model):
+    """One row: a token replaced whenever the catalog changes (keys the store's page cache)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        db_table = "catalog_catalogversion"
+
+    def __str__(self):
+        return self.token

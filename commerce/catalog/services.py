@@ -367,8 +367,8 @@ def get_variant(variant_id: str) -> ProductVariant:
 
 
 def update_variant(variant_id: str, data: dict) -> ProductVariant:
-    """Change a variant's fields; `prices` upserts the given currencies; `options` re-chooses
-    its option values; `is_archived` takes it off sale."""
+    """Change a variant's fields; `prices` upserts the given currencies (`replace_prices`: and
+    drops the others); `options` re-chooses its option values; `is_archived` takes it off sale."""
     with transaction.atomic():
         variant = ProductVariant.objects.select_for_update().select_related("product").filter(pk=variant_id).first()
         if variant is None:
@@ -394,7 +394,7 @@ def update_variant(variant_id: str, data: dict) -> ProductVariant:
             variant.option_values.set(values)
         variant.save()
         if "prices" in data:
-            set_variant_prices(variant, data["prices"])
+            set_variant_prices(variant, data["prices"], replace=bool(data.get("replace_prices")))
             changes.append("prices")
         events.emit(events.PRODUCT_UPDATED, product.id, product_event_payload(product, changes))
     return variant

@@ -252,3 +252,18 @@ def create_group(*, name: str, description: str = "", metadata: dict | None = No
     if CustomerGroup.objects.filter(name=name.strip()).exists():
         raise Conflict("A group with this name exists.", code="group_name_taken", fields={"name": ["Already in use."]})
     return CustomerGroup.objects.create(name=name.strip(), description=description, metadata=metadata or {})
+
+
+def update_group(group: CustomerGroup, data: dict) -> CustomerGroup:
+    if "name" in data:
+        name = (data["name"] or "").strip()
+        if not name:
+            raise InvalidInput("A group needs a name.", fields={"name": ["Required."]})
+        if CustomerGroup.objects.filter(name=name).exclude(pk=group.pk).exists():
+            raise Conflict("A group with this name exists.", code="group_name_taken", fields={"name": ["Already in use."]})
+        group.name = name
+    for field in ("description", "metadata"):
+        if field in data:
+            setattr(group, field, data[field])
+    group.save()
+    return group

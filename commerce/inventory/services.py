@@ -38,11 +38,26 @@ def ensure_default_location() -> StockLocation:
     return location
 
 
-def create_location(*, name: str, address: dict | None = None, is_default: bool = False) -> StockLocation:
+def create_location(*, name: str, address: dict | None = None, is_default: bool = False, is_active: bool = True,
+                    metadata: dict | None = None) -> StockLocation:
     with transaction.atomic():
         if is_default:
             StockLocation.objects.filter(is_default=True).update(is_default=False)
-        return StockLocation.objects.create(name=name, address=address or {}, is_default=is_default)
+        return StockLocation.objects.create(name=name, address=address or {}, is_default=is_default,
+                                            is_active=is_active, metadata=metadata or {})
+
+
+def update_location(location: StockLocation, data: dict) -> StockLocation:
+    """name, address, is_active, metadata; `is_default: true` makes it the default location."""
+    with transaction.atomic():
+        for field in ("name", "address", "is_active", "metadata"):
+            if field in data:
+                setattr(location, field, data[field])
+        if data.get("is_default"):
+            StockLocation.objects.exclude(pk=location.pk).update(is_default=False)
+            location.is_default = True
+        location.save()
+    return location
 
 
 def create_inventory_item(*, sku: str, title: str = "", requires_shipping: bool = True) -> InventoryItem:

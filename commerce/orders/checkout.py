@@ -113,8 +113,8 @@ def _prepare(cart_id: str, provider: str | None):
 
 def fingerprint(cart: Cart, lines) -> tuple:
     """What the shopper agreed to pay for: total, currency and the priced lines."""
-    return (str(cart.total), cart.currency_code, str(cart.shipping_total),
-            tuple((line.pk, line.variant_id, line.quantity, str(line.total)) for line in lines))
+    return (Decimal(cart.total), cart.currency_code, Decimal(cart.shipping_total),
+            tuple((line.pk, line.variant_id, line.quantity, Decimal(line.total)) for line in lines))
 
 
 def _validate(cart: Cart, lines) -> None:

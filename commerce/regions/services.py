@@ -47,6 +47,27 @@ def create_region(*, name: str, currency_code: str, tax_rate=Decimal("0.15"), co
                                      metadata=metadata or {})
 
 
+def update_region(region: Region, data: dict) -> Region:
+    with transaction.atomic():
+        for field in ("name", "metadata"):
+            if field in data:
+                setattr(region, field, data[field])
+        if "tax_rate" in data:
+            region.tax_rate = Decimal(data["tax_rate"])
+        if "countries" in data:
+            region.countries = [c.upper() for c in data["countries"]]
+        if "currency_code" in data and data["currency_code"].upper() != region.currency_code:
+            if region.carts.filter(completed_at__isnull=True).exists():
+                raise Conflict("Open carts are priced in this region's currency.", code="region_has_open_carts",
+                               fields={"currency_code": ["Cannot change while carts are open."]})
+            region.currency_code = data["currency_code"].upper()
+        if data.get("is_default"):
+            Region.objects.exclude(pk=region.pk).update(is_default=False)
+            region.is_default = True
+        region.save()
+    return region
+
+
 def default_region() -> Region:
     region = Region.objects.filter(is_default=True).first() or Region.objects.order_by("created_at").first()
     if region is None:
@@ -68,6 +89,20 @@ def create_sales_channel(*, name: str, description: str = "", is_default: bool =
         if is_default:
             SalesChannel.objects.filter(is_default=True).update(is_default=False)
         return SalesChannel.objects.create(name=name, description=description, is_default=is_default)
+
+
+def update_sales_channel(channel: SalesChannel, data: dict) -> SalesChannel:
+    with transaction.atomic():
+        for field in ("name", "description", "is_disabled"):
+            if field in data:
+                setattr(channel, field, data[field])
+        if data.get("is_default"):
+            SalesChannel.objects.exclude(pk=channel.pk).update(is_default=False)
+            channel.is_default = True
+        channel.save()
+    for key in channel.api_keys.all():
+        cache.delete(_key_cache_name(key.token))
+    return channel
 
 
 def default_sales_channel() -> SalesChannel | None:
