@@ -4,6 +4,7 @@ These are the functions the admin API, the CMS facade and the demo seeding call.
 data (dicts of the shapes documented on each function); money is `Decimal` or a decimal string.
 `product.created` / `product.updated` are written in the same transaction as the change.
 """
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -74,8 +75,7 @@ def search(queryset, text: str):
     """Full-text prefix search over title, subtitle and handle (GIN-indexed)."""
     from django.contrib.postgres.search import SearchQuery
 
-    words = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
-    words = [w for w in words if w][:8]
+    words = re.findall(r"\w+", text.lower())[:8]
     if not words:
         return queryset
     query = " & ".join(f"{w}:*" for w in words)

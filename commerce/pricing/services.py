@@ -110,6 +110,7 @@ def resolve_unit_prices(requests: list[PriceRequest], currency: str, *, group_id
                 if amount < price:
                     price, source = amount, f"price_list:{list_id}"
         price = round_money(price, currency)
+        listed = price
         candidates = [(t, r.quantity) for t in tiers_by_target.get(("variant", r.variant_id), [])]
         candidates += [(t, product_quantity[r.product_id]) for t in tiers_by_target.get(("product", r.product_id), [])]
         for tier, counted in candidates:
@@ -117,7 +118,7 @@ def resolve_unit_prices(requests: list[PriceRequest], currency: str, *, group_id
             if counted < minimum or (maximum is not None and counted > maximum):
                 continue
             if kind == TierDiscountType.PERCENTAGE:
-                tiered = round_money(price * (HUNDRED - value) / HUNDRED, currency)
+                tiered = round_money(listed * (HUNDRED - value) / HUNDRED, currency)
             elif (tier_currency or "").upper() == currency:
                 tiered = round_money(value, currency)
             else:

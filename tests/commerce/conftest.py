@@ -23,6 +23,15 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{next(_counter)}"
 
 
+def unique_word(prefix: str) -> str:
+    """A unique single word of letters (full-text search treats "-12" as a number)."""
+    n, letters = next(_counter), ""
+    while n:
+        n, r = divmod(n, 26)
+        letters += "abcdefghijklmnopqrstuvwxyz"[r]
+    return prefix + letters
+
+
 def publishable_key(tenant) -> str:
     from commerce.regions.models import PublishableApiKey
 
@@ -112,7 +121,8 @@ NO_FUNDS = "4000 0000 0000 9995"
 
 @pytest.fixture
 def store_a(db, tenant_a):
-    return Store(tenant_a)
+    """Alpha's storefront; the connection is left in alpha's schema for service calls."""
+    return Store(tenant_a).use()
 
 
 @pytest.fixture
