@@ -73,11 +73,12 @@ def requires_shipping(lines: list[LineItem]) -> bool:
     return any(line.variant.product.kind == "physical" for line in lines)
 
 
-def refresh(cart: Cart, *, now=None) -> Cart:
-    """Recompute and store every figure of the cart from the catalog (run inside the lock)."""
+def refresh(cart: Cart, *, lines: list[LineItem] | None = None, now=None) -> Cart:
+    """Recompute and store every figure of the cart from the catalog (run inside the lock).
+    `lines`, when given, are the cart's current lines (updated in place)."""
     now = now or timezone.now()
     currency = cart.currency_code
-    lines = _lines(cart)
+    lines = _lines(cart) if lines is None else lines
     group_ids = customers.group_ids(cart.customer) if cart.customer_id else []
     prices = resolve_unit_prices(
         [PriceRequest(line.variant_id, line.variant.product_id, line.quantity) for line in lines], currency,

@@ -32,7 +32,7 @@ from commerce.carts.models import Cart, PaymentSession, PaymentSessionStatus
 from commerce.customers import services as customers
 from commerce.giftcards import services as giftcards
 from commerce.inventory import services as inventory
-from commerce.orders.models import DISPLAY_ID_SEQUENCE, Order, OrderLineItem, PaymentStatus
+from commerce.orders.models import DISPLAY_ID_OFFSET, DISPLAY_ID_SEQUENCE, Order, OrderLineItem, PaymentStatus
 from commerce.payments import gateway
 from commerce.payments.models import Payment, PaymentAttempt, PaymentState
 from commerce.payments.services import payment_ref
@@ -63,14 +63,11 @@ class Completion:
 def complete_cart(cart_id: str, *, payment_method: str | None = None, provider: str | None = None) -> Completion:
     """Place the order of a cart (see the module docstring). Returns the order and whether this
     call created it (False: the cart was completed before, the same order is returned)."""
-    prepared = _prepare(cart_id, provider)
+    prepared = _prepare(cart_id, provider, payment_method)
     if isinstance(prepared, Order):
         return Completion(prepared, False)
     intent = None
     if prepared.amount > ZERO:
-        if not payment_method:
-            raise Unprocessable("A payment method is required to complete this cart.", code="payment_method_required",
-                                fields={"payment_method": ["This field is required."]})
         try:
             intent = gateway.authorize(
                 provider=prepared.provider, amount=prepared.amount, currency=prepared.currency,
@@ -90,7 +87,7 @@ def complete_cart(cart_id: str, *, payment_method: str | None = None, provider: 
 
 # -- step 1 ----------------------------------------------------------------------------------------
 
-def _prepare(cart_id: str, provider: str | None):
+def _prepare(cart_id: str, provider: str | None, payment_method: str | None):
     with transaction.atomic():
         cart = Cart.objects.select_for_update(of=("self",)).select_related("region").filter(pk=cart_id).first()
         if cart is None:
@@ -99,7 +96,10 @@ def _prepare(cart_id: str, provider: str | None):
             return Order.objects.get(cart=cart)
         lines = carts._lines(cart)
         _validate(cart, lines)
-        carts.refresh(cart)
+        carts.refresh(cart, lines=lines)
+        if cart.total > ZERO and not payment_method:
+            raise Unprocessable("A payment method is required to complete this cart.", code="payment_method_required",
+                                fields={"payment_method": ["This field is required."]})
         session = PaymentSession.objects.filter(cart=cart).first()
         provider = provider or (session.provider if session else "sandbox")
         if provider not in gateway.PROVIDERS:
@@ -201,9 +201,10 @@ def _place(prepared: Prepared, intent: dict | None) -> Completion:
 
 
 def _next_display_id() -> int:
+    """The tenant's next order number (its own sequence; numbers start above 1000)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT nextval('{DISPLAY_ID_SEQUENCE}')")
-        return cursor.fetchone()[0]
+        return DISPLAY_ID_OFFSET + cursor.fetchone()[0]
 
 
 def order_metadata(cart: Cart, lines) -> dict:

@@ -13,6 +13,7 @@ from cityos.money import money_field
 from commerce.core.models import Timestamped, currency_field, metadata_field
 
 DISPLAY_ID_SEQUENCE = "orders_display_id_seq"
+DISPLAY_ID_OFFSET = 1000  # order numbers start at 1001
 
 
 class OrderStatus(models.TextChoices):

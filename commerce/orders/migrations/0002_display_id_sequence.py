@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(
-            "CREATE SEQUENCE IF NOT EXISTS orders_display_id_seq START 1001",
+            "CREATE SEQUENCE IF NOT EXISTS orders_display_id_seq START 1",
             "DROP SEQUENCE IF EXISTS orders_display_id_seq",
         ),
     ]
