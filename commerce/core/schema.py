@@ -1,11 +1,34 @@
 """Serializers describing the commerce API's JSON for the OpenAPI document (and the simple
 resources they serialize directly: collections, categories, regions)."""
+from functools import reduce
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cityos.money import fmt
 from commerce.catalog.models import ProductCategory, ProductCollection
 from commerce.regions.models import Region
 
 Money = serializers.CharField  # amounts are decimal strings with the currency's minor digits
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MoneyField(serializers.Field):
+    """A stored amount as a string with its currency's minor digits ("253.00"); `currency` is the
+    dotted path from the object to its currency code."""
+
+    def __init__(self, currency: str = "currency_code", **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+        self.currency_path = currency
+
+    def get_attribute(self, instance):
+        return super().get_attribute(instance), reduce(getattr, self.currency_path.split("."), instance)
+
+    def to_representation(self, value):
+        amount, currency = value
+        return None if amount is None else fmt(amount, currency)
 
 
 class CollectionSerializer(serializers.ModelSerializer):

@@ -6,13 +6,17 @@ from rest_framework.response import Response
 
 from cityos.api.authentication import STAFF_AUTHENTICATION
 from cityos.api.permissions import IsTenantStaff
+from cityos.errors import InvalidInput
+from commerce.core.schema import MoneyField
 from commerce.customers.models import Customer
 from commerce.giftcards import services
 from commerce.giftcards.models import GiftCard
-from cityos.errors import InvalidInput
 
 
 class GiftCardOut(serializers.ModelSerializer):
+    value = MoneyField()
+    balance = MoneyField()
+
     class Meta:
         model = GiftCard
         fields = ["id", "code", "currency_code", "value", "balance", "is_disabled", "expires_at", "customer_id",

@@ -3,10 +3,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 
 from cityos.api.base import AdminReadOnlyViewSet
+from commerce.core.schema import MoneyField
 from commerce.invoices.models import Invoice, InvoiceItem
 
 
 class InvoiceItemOut(serializers.ModelSerializer):
+    unit_price = MoneyField("invoice.currency_code")
+    discount = MoneyField("invoice.currency_code")
+    tax_amount = MoneyField("invoice.currency_code")
+    total = MoneyField("invoice.currency_code")
+
     class Meta:
         model = InvoiceItem
         fields = ["description", "sku", "quantity", "unit_price", "discount", "tax_rate", "tax_amount", "total"]
@@ -14,6 +20,11 @@ class InvoiceItemOut(serializers.ModelSerializer):
 
 class InvoiceOut(serializers.ModelSerializer):
     items = InvoiceItemOut(many=True, read_only=True)
+    subtotal = MoneyField()
+    discount_total = MoneyField()
+    shipping_total = MoneyField()
+    tax_total = MoneyField()
+    total = MoneyField()
 
     class Meta:
         model = Invoice

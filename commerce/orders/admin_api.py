@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from cityos.api.authentication import STAFF_AUTHENTICATION
 from cityos.api.permissions import IsTenantStaff
+from cityos.money import fmt
 from commerce.catalog.services import metadata_filters
 from commerce.core.schema import AdminOrderSerializer, ReturnSerializer
 from commerce.orders import services
@@ -127,7 +128,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = _valid(RefundIn, request)
         refund = payments.refund_payment(self.get_object().pk, data.get("amount"), reason=data["reason"],
                                          note=data.get("note", ""), created_by=str(request.user))
-        return Response({"id": refund.id, "order_id": refund.order_id, "amount": str(refund.amount),
+        return Response({"id": refund.id, "order_id": refund.order_id, "amount": fmt(refund.amount, refund.payment.currency_code),
                          "reason": refund.reason, "order": self._fresh(refund.order_id)},
                         status=status.HTTP_201_CREATED)
 

@@ -2,6 +2,7 @@
 from rest_framework import serializers
 
 from commerce.core.admin_api import ServiceViewSet, documented
+from commerce.core.schema import MoneyField
 from commerce.pricing import services
 from commerce.pricing.models import (
     PriceList, PriceListPrice, PriceListStatus, PriceListType, TaxRule, TierDiscountType, VolumePricing,
@@ -10,6 +11,8 @@ from commerce.pricing.models import (
 
 
 class PriceListPriceOut(serializers.ModelSerializer):
+    amount = MoneyField()
+
     class Meta:
         model = PriceListPrice
         fields = ["id", "variant_id", "currency_code", "amount", "min_quantity"]

@@ -2,11 +2,16 @@
 from rest_framework import serializers
 
 from commerce.core.admin_api import ServiceViewSet, documented
+from commerce.core.schema import MoneyField
 from commerce.shipping import services
 from commerce.shipping.models import ShippingOption, ShippingProvider, ShippingRate
 
 
 class ShippingRateOut(serializers.ModelSerializer):
+    amount = MoneyField("option.region.currency_code")
+    min_subtotal = MoneyField("option.region.currency_code")
+    max_subtotal = MoneyField("option.region.currency_code")
+
     class Meta:
         model = ShippingRate
         fields = ["id", "amount", "min_subtotal", "max_subtotal", "min_weight", "max_weight", "position"]
@@ -47,7 +52,7 @@ class ShippingOptionIn(serializers.Serializer):
 class ShippingOptionViewSet(ServiceViewSet):
     serializer_class = ShippingOptionOut
     input_serializer_class = ShippingOptionIn
-    queryset = ShippingOption.objects.prefetch_related("rates").order_by("region_id", "position", "name")
+    queryset = ShippingOption.objects.select_related("region").prefetch_related("rates").order_by("region_id", "position", "name")
 
     def save(self, data, instance=None):
         data = {k: ([dict(r) for r in v] if k == "rates" else v) for k, v in data.items()}

@@ -71,13 +71,18 @@ class Store:
 
     # -- HTTP --------------------------------------------------------------------------------------
     def get(self, path, token=None, **params):
-        return self.client.get(path, params, **self._auth(token))
+        return self._back(self.client.get(path, params, **self._auth(token)))
 
     def post(self, path, data=None, token=None):
-        return self.client.post(path, data if data is not None else {}, format="json", **self._auth(token))
+        return self._back(self.client.post(path, data if data is not None else {}, format="json", **self._auth(token)))
 
     def delete(self, path, token=None):
-        return self.client.delete(path, **self._auth(token))
+        return self._back(self.client.delete(path, **self._auth(token)))
+
+    def _back(self, response):
+        """A request leaves the connection in the public schema; tests continue in the tenant's."""
+        self.use()
+        return response
 
     @staticmethod
     def _auth(token):
