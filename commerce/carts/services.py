@@ -18,6 +18,7 @@ from cityos.money import ZERO
 from commerce import conf
 from commerce.carts import totals as arithmetic
 from commerce.carts.models import Cart, CartShippingMethod, LineItem, PaymentSession, PaymentSessionStatus
+from commerce.catalog import cache as catalog_cache
 from commerce.catalog.models import Product, ProductStatus, ProductVariant
 from commerce.customers import services as customers
 from commerce.giftcards import services as giftcards
@@ -39,6 +40,15 @@ def cart_queryset():
     return Cart.objects.select_related("region", "customer", "shipping_method", "payment_session", "order").prefetch_related(
         Prefetch("items", queryset=LineItem.objects.select_related("variant").order_by("created_at", "id")),
         "promotions", "gift_cards")
+
+
+def cart_access(cart_id: str) -> dict:
+    """What deciding who may see a cart needs, in one small query (404 when there is no cart)."""
+    row = (Cart.objects.filter(pk=cart_id)
+           .values("sales_channel_id", "customer_id", "customer__has_account", "completed_at").first())
+    if row is None:
+        raise NotFound(f"No cart {cart_id}.", code="cart_not_found")
+    return row
 
 
 def get_cart(cart_id: str) -> Cart:
@@ -82,7 +92,7 @@ def refresh(cart: Cart, *, lines: list[LineItem] | None = None, now=None) -> Car
     group_ids = customers.group_ids(cart.customer) if cart.customer_id else []
     prices = resolve_unit_prices(
         [PriceRequest(line.variant_id, line.variant.product_id, line.quantity) for line in lines], currency,
-        group_ids=group_ids, now=now)
+        group_ids=group_ids, now=now, catalog_version=catalog_cache.version())
     unpriced = [line.sku for line in lines if line.variant_id not in prices]
     if unpriced:
         raise Unprocessable(f"{', '.join(unpriced)} cannot be bought in {currency}.", code="variant_not_priced",

@@ -69,20 +69,19 @@ def _valid(serializer_class, request):
 class CartView(StoreAPIView):
     """Base: resolves the cart of the URL for this storefront and shopper."""
 
-    def cart(self, cart_id: str):
+    def cart(self, cart_id: str, *, load: bool = True):
         """A cart of another storefront, or an open cart of a signed-in customer requested by
-        anyone else, does not exist for this caller (404)."""
-        cart = services.get_cart(cart_id)
-        owner = cart.customer
-        foreign_channel = cart.sales_channel_id != self.request.sales_channel_id
-        someone_elses = (owner is not None and owner.has_account and not cart.completed_at
-                         and (self.customer is None or self.customer.pk != owner.pk))
+        anyone else, does not exist for this caller (404). `load=False` only checks."""
+        access = services.cart_access(cart_id)
+        foreign_channel = access["sales_channel_id"] != self.request.sales_channel_id
+        someone_elses = (access["customer__has_account"] and not access["completed_at"]
+                         and (self.customer is None or self.customer.pk != access["customer_id"]))
         if foreign_channel or someone_elses:
             raise NotFound(f"No cart {cart_id}.", code="cart_not_found")
-        return cart
+        return services.get_cart(cart_id) if load else None
 
     def respond(self, cart, code=status.HTTP_200_OK):
-        return Response(present_cart(services.get_cart(cart.id)), status=code)
+        return Response(present_cart(cart), status=code)
 
 
 class CartCreateView(StoreAPIView):
@@ -104,7 +103,7 @@ class CartDetailView(CartView):
     @extend_schema(request=CartUpdateInput, responses=StoreCartSerializer, operation_id="store_carts_update")
     def post(self, request, cart_id: str):
         data = _valid(CartUpdateInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.update_cart(cart_id, data, customer=self.customer))
 
 
@@ -112,7 +111,7 @@ class LineItemsView(CartView):
     @extend_schema(request=LineInput, responses=StoreCartSerializer)
     def post(self, request, cart_id: str):
         data = _valid(LineInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.add_line_item(cart_id, data["variant_id"], data["quantity"], data.get("metadata")))
 
 
@@ -120,12 +119,12 @@ class LineItemView(CartView):
     @extend_schema(request=QuantityInput, responses=StoreCartSerializer, operation_id="store_carts_line_items_update")
     def post(self, request, cart_id: str, line_id: str):
         data = _valid(QuantityInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.update_line_item(cart_id, line_id, data["quantity"]))
 
     @extend_schema(responses=StoreCartSerializer)
     def delete(self, request, cart_id: str, line_id: str):
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.remove_line_item(cart_id, line_id))
 
 
@@ -134,14 +133,14 @@ class PromotionsView(CartView):
                    description="404 unknown code; 422 with the reason (expired, used up, minimum not met …).")
     def post(self, request, cart_id: str):
         data = _valid(CodeInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.apply_promotion(cart_id, data["code"]))
 
 
 class PromotionView(CartView):
     @extend_schema(responses=StoreCartSerializer)
     def delete(self, request, cart_id: str, code: str):
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.remove_promotion(cart_id, code))
 
 
@@ -149,14 +148,14 @@ class GiftCardsView(CartView):
     @extend_schema(request=CodeInput, responses=StoreCartSerializer)
     def post(self, request, cart_id: str):
         data = _valid(CodeInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.apply_gift_card(cart_id, data["code"]))
 
 
 class GiftCardView(CartView):
     @extend_schema(responses=StoreCartSerializer)
     def delete(self, request, cart_id: str, code: str):
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.remove_gift_card(cart_id, code))
 
 
@@ -189,7 +188,7 @@ class ShippingMethodsView(CartView):
     @extend_schema(request=ShippingMethodInput, responses=StoreCartSerializer)
     def post(self, request, cart_id: str):
         data = _valid(ShippingMethodInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.add_shipping_method(cart_id, data["option_id"], data.get("data")))
 
 
@@ -198,7 +197,7 @@ class PaymentSessionsView(CartView):
                    description="Chooses the provider and holds the cart's stock until the reservation expires.")
     def post(self, request, cart_id: str):
         data = _valid(PaymentSessionInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         return self.respond(services.create_payment_session(cart_id, data["provider"]))
 
 
@@ -208,7 +207,7 @@ class CompleteView(CartView):
                                "402 `payment_declined` with the reason; 409 `insufficient_inventory`.")
     def post(self, request, cart_id: str):
         data = _valid(CompleteInput, request)
-        self.cart(cart_id)
+        self.cart(cart_id, load=False)
         result = checkout.complete_cart(cart_id, payment_method=data.get("payment_method"),
                                         provider=data.get("provider"))
         order = order_queryset().get(pk=result.order.pk)

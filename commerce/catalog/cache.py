@@ -1,7 +1,7 @@
 """The per-process cache of store product-list pages, invalidated by a catalog version.
 
 Every change to what a product page shows (products, variants, prices, images, options,
-collections, categories, price lists, volume tiers) replaces the tenant's catalog version — a
+collections, categories, price lists, volume tiers, regions) replaces the tenant's catalog version — a
 random token in a one-row table, written in the same transaction — through model signals (so
 Django admin edits count too) and explicitly after bulk writes. A page is cached under the
 version it was built from, so a committed change is visible on the next request; stock figures
@@ -52,10 +52,11 @@ def _on_change(sender, **kwargs):
 def connect_signals() -> None:
     from commerce.catalog import models as catalog
     from commerce.pricing import models as pricing
+    from commerce.regions.models import Region
 
     watched = (catalog.Product, catalog.ProductVariant, catalog.ProductPrice, catalog.ProductImage,
                catalog.ProductOption, catalog.ProductOptionValue, catalog.ProductCollection, catalog.ProductCategory,
-               pricing.PriceList, pricing.PriceListPrice, pricing.VolumePricing, pricing.VolumePricingTier)
+               pricing.PriceList, pricing.PriceListPrice, pricing.VolumePricing, pricing.VolumePricingTier, Region)
     for model in watched:
         post_save.connect(_on_change, sender=model, dispatch_uid=f"catalog-version-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"catalog-version-delete-{model.__name__}")

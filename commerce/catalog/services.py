@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from cityos.errors import Conflict, InvalidInput, NotFound
 from cityos.money import round_money
 from commerce import events
+from commerce.catalog import cache
 from commerce.catalog.models import (
     Product, ProductCategory, ProductCollection, ProductImage, ProductKind, ProductOption, ProductOptionValue,
     ProductPrice, ProductStatus, ProductVariant,
@@ -546,6 +547,7 @@ def import_products(rows: list[dict], *, emit_events: bool = True, batch_size: i
                         "product_id": product.id, "handle": product.handle, "title": product.title,
                         "status": product.status, "kind": product.kind, "collection_id": product.collection_id,
                         "variant_ids": [variant.id], "metadata": product.metadata})
+            cache.bump()  # bulk inserts send no model signals
         created += len(chunk)
         if progress:
             progress(created)

@@ -54,24 +54,24 @@ class ProductListView(StoreAPIView):
                    description="Filters: q, collection(_id), category(_id) (with subcategories), kind, price range "
                                "(region currency), `metadata[key]=value` (any key). Sort with `order`.")
     def get(self, request):
-        query = ProductQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        region = _region(params.get("region_id"))
         groups = sorted(group_ids(self.customer)) if self.customer else []
-        key = self._cache_key(request, region, groups)
+        version = cache.version()
+        key = self._cache_key(request, version, groups, request.query_params.items())
         body = cache.get(key)
-        if body is None:
-            body = JSONRenderer().render(self._page(request, params, region, groups))
+        if body is None:  # only valid queries are ever cached, so a hit needs no validation
+            query = ProductQuery(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            body = JSONRenderer().render(self._page(request, query.validated_data, groups, version))
             cache.put(key, body)
         return HttpResponse(body, content_type="application/json")
 
-    def _cache_key(self, request, region, groups) -> str:
-        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.items()))
+    def _cache_key(self, request, version, groups, params, kind="page") -> str:
+        query = "&".join(sorted(f"{k}={v}" for k, v in params))
         digest = hashlib.sha1(query.encode()).hexdigest()
-        return f"store:products:{request.sales_channel_id}:{cache.version()}:{region.pk}:{','.join(groups)}:{digest}"
+        return f"store:products:{kind}:{request.sales_channel_id}:{version}:{','.join(groups)}:{digest}"
 
-    def _page(self, request, params, region, groups) -> dict:
+    def _page(self, request, params, groups, version) -> dict:
+        region = _region(params.get("region_id"))
         queryset = store_read.storefront_products(request.sales_channel_id)
         if params.get("kind"):
             queryset = queryset.filter(kind=params["kind"])
@@ -91,10 +91,20 @@ class ProductListView(StoreAPIView):
         if params.get("q"):
             queryset = search(queryset, params["q"])
         queryset = store_read.price_filtered(queryset, region.currency_code, price_min=params.get("price_min"),
-                                             price_max=params.get("price_max"), sort=params["order"])
+                                             price_max=params.get("price_max"))
+        # Every page of one filter shares its count: cached apart from the pages.
+        filters = [(k, v) for k, v in request.query_params.items() if k not in ("limit", "offset", "order")]
+        count_key = self._cache_key(request, version, groups, filters, kind="count")
+        count = cache.get(count_key)
+        if count is None:
+            count = queryset.count()
+            cache.put(count_key, count)
         paginator = CountedLimitOffsetPagination()
-        rows = paginator.paginate_queryset(queryset.values(*store_read.PRODUCT_COLUMNS), request, view=self)
-        results = store_read.present(rows, currency=region.currency_code, group_ids=groups)
+        paginator.request, paginator.count = request, count
+        paginator.limit, paginator.offset = params["limit"], params["offset"]
+        ordered = store_read.sorted_by(queryset, region.currency_code, params["order"])
+        rows = store_read.product_rows(ordered[paginator.offset:paginator.offset + paginator.limit])
+        results = store_read.present(rows, currency=region.currency_code, group_ids=groups, catalog_version=version)
         return paginator.get_paginated_response(results).data
 
 
@@ -114,7 +124,8 @@ class ProductDetailView(StoreAPIView):
         if row is None:
             raise NotFound(f"No product {id_or_handle}.", code="product_not_found")
         groups = sorted(group_ids(self.customer)) if self.customer else []
-        product = store_read.present([row], currency=region.currency_code, group_ids=groups, detail=True)[0]
+        product = store_read.present([row], currency=region.currency_code, group_ids=groups, detail=True,
+                                     catalog_version=cache.version())[0]
         from commerce.reviews.services import rating_summary
 
         product["rating"] = rating_summary(row["id"])

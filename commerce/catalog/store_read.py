@@ -1,13 +1,16 @@
 """How the store presents products: a fixed number of queries per page, whatever its size.
 
-`present()` takes product rows (dicts) and loads everything a storefront shows about them in
-one query per kind — variants, prices, options, option values, images, categories, stock,
-price lists and tiers — then assembles plain dicts. No model instances, no per-product query.
+`product_rows()` reads a page of products with their images and categories in one query;
+`present()` loads everything else a storefront shows about them in one query per kind —
+variants, prices, stock, options (only when the page has some), price lists and tiers (only
+when the store has some) — then assembles plain dicts. No model instances, no per-product query.
 """
 from collections import defaultdict
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 
 from cityos.money import fmt
 from commerce.catalog import enrichment
@@ -36,10 +39,8 @@ def storefront_products(sales_channel_id: str):
     return Product.objects.filter(Exists(in_channel), status=ProductStatus.PUBLISHED)
 
 
-def price_filtered(queryset, currency: str, *, price_min: Decimal | None = None, price_max: Decimal | None = None,
-                   sort: str = "-created_at"):
-    """Filter on a variant list price within [price_min, price_max] in `currency`; annotate the
-    lowest price when sorting by price."""
+def price_filtered(queryset, currency: str, *, price_min: Decimal | None = None, price_max: Decimal | None = None):
+    """Products with a variant list price within [price_min, price_max] in `currency`."""
     if price_min is not None or price_max is not None:
         prices = ProductPrice.objects.filter(variant__product_id=OuterRef("pk"), variant__is_archived=False,
                                              currency_code=currency)
@@ -48,6 +49,11 @@ def price_filtered(queryset, currency: str, *, price_min: Decimal | None = None,
         if price_max is not None:
             prices = prices.filter(amount__lte=price_max)
         queryset = queryset.filter(Exists(prices))
+    return queryset
+
+
+def sorted_by(queryset, currency: str, sort: str):
+    """Order by one of SORTS; by price means by the lowest variant list price in `currency`."""
     if sort in ("price", "-price"):
         lowest = (ProductPrice.objects.filter(variant__product_id=OuterRef("pk"), variant__is_archived=False,
                                               currency_code=currency)
@@ -56,8 +62,45 @@ def price_filtered(queryset, currency: str, *, price_min: Decimal | None = None,
     return queryset.order_by(*SORTS[sort])
 
 
-def present(rows: list[dict], *, currency: str, group_ids=(), detail: bool = False) -> list[dict]:
-    """Store representations of the product rows (in their order)."""
+def product_rows(queryset) -> list[dict]:
+    """The queryset's products as dicts, each with its images, category ids and whether it has
+    options — one query (array subqueries instead of one query per relation)."""
+    images = ArraySubquery(ProductImage.objects.filter(product_id=OuterRef("pk")).order_by("rank", "id")
+                           .values(json=JSONObject(id="id", url="url", alt="alt")))
+    categories = ArraySubquery(Product.categories.through.objects.filter(product_id=OuterRef("pk"))
+                               .values("productcategory_id"))
+    options = Exists(ProductOption.objects.filter(product_id=OuterRef("pk")))
+    return list(queryset.annotate(image_list=images, category_list=categories, has_options=options)
+                .values(*PRODUCT_COLUMNS, "image_list", "category_list", "has_options"))
+
+
+def _options(product_ids, variant_ids):
+    """Options with their values per product, and each variant's chosen values (two queries)."""
+    options = defaultdict(list)
+    by_id = {}
+    titles = {}
+    for row in (ProductOptionValue.objects.filter(option__product_id__in=product_ids)
+                .order_by("option__rank", "option_id", "rank", "id")
+                .values("id", "value", "option_id", "option__title", "option__product_id")):
+        option = by_id.get(row["option_id"])
+        if option is None:
+            option = by_id[row["option_id"]] = {"id": row["option_id"], "title": row["option__title"], "values": []}
+            options[row["option__product_id"]].append(option)
+        option["values"].append({"id": row["id"], "value": row["value"]})
+        titles[row["id"]] = (row["option__title"], row["value"])
+    chosen = defaultdict(dict)
+    for variant_id, value_id in (ProductVariant.option_values.through.objects.filter(productvariant_id__in=variant_ids)
+                                 .values_list("productvariant_id", "productoptionvalue_id")):
+        if value_id in titles:
+            title, value = titles[value_id]
+            chosen[variant_id][title] = value
+    return options, chosen
+
+
+def present(rows: list[dict], *, currency: str, group_ids=(), detail: bool = False,
+            catalog_version: str | None = None) -> list[dict]:
+    """Store representations of `product_rows()` (in their order): variants, prices, stock and
+    calculated prices take one query each; options two more only when a product has some."""
     if not rows:
         return []
     ids = [row["id"] for row in rows]
@@ -66,40 +109,17 @@ def present(rows: list[dict], *, currency: str, group_ids=(), detail: bool = Fal
     variant_ids = [v["id"] for v in variants]
 
     prices = defaultdict(list)
+    base = {}
     for variant_id, code, amount in (ProductPrice.objects.filter(variant_id__in=variant_ids)
                                      .order_by("currency_code").values_list("variant_id", "currency_code", "amount")):
         prices[variant_id].append({"currency_code": code, "amount": fmt(amount, code)})
+        if code == currency:
+            base[variant_id] = amount
 
-    options = defaultdict(list)
-    option_by_id = {}
-    for option in ProductOption.objects.filter(product_id__in=ids).order_by("rank", "id").values("id", "product_id", "title"):
-        entry = {"id": option["id"], "title": option["title"], "values": []}
-        options[option["product_id"]].append(entry)
-        option_by_id[option["id"]] = entry
-    value_by_id = {}
-    for value in (ProductOptionValue.objects.filter(option__product_id__in=ids).order_by("rank", "id")
-                  .values("id", "option_id", "value")):
-        option_by_id[value["option_id"]]["values"].append({"id": value["id"], "value": value["value"]})
-        value_by_id[value["id"]] = (option_by_id[value["option_id"]]["title"], value["value"])
-    chosen = defaultdict(dict)
-    for variant_id, value_id in (ProductVariant.option_values.through.objects.filter(productvariant_id__in=variant_ids)
-                                 .values_list("productvariant_id", "productoptionvalue_id")):
-        title, value = value_by_id.get(value_id, (None, None))
-        if title is not None:
-            chosen[variant_id][title] = value
-
-    images = defaultdict(list)
-    for image in ProductImage.objects.filter(product_id__in=ids).order_by("rank", "id").values("id", "product_id", "url", "alt"):
-        images[image["product_id"]].append({"id": image["id"], "url": image["url"], "alt": image["alt"]})
-
-    categories = defaultdict(list)
-    for product_id, category_id in (Product.categories.through.objects.filter(product_id__in=ids)
-                                    .values_list("product_id", "productcategory_id")):
-        categories[product_id].append(category_id)
-
+    options, chosen = _options(ids, variant_ids) if any(row["has_options"] for row in rows) else ({}, {})
     stock = available_quantities([v["inventory_item_id"] for v in variants if v["inventory_item_id"]])
     calculated = resolve_unit_prices([PriceRequest(v["id"], v["product_id"], 1) for v in variants], currency,
-                                     group_ids=group_ids)
+                                     group_ids=group_ids, base_prices=base, catalog_version=catalog_version)
     content = enrichment.enrich(rows)
 
     by_product = defaultdict(list)
@@ -129,8 +149,8 @@ def present(rows: list[dict], *, currency: str, group_ids=(), detail: bool = Fal
             "thumbnail": row["thumbnail"], "weight": row["weight"], "tags": row["tags"], "metadata": row["metadata"],
             "collection": {"id": row["collection_id"], "title": row["collection__title"],
                            "handle": row["collection__handle"]} if row["collection_id"] else None,
-            "category_ids": categories.get(row["id"], []),
-            "images": images.get(row["id"], []),
+            "category_ids": row["category_list"] or [],
+            "images": row["image_list"] or [],
             "options": options.get(row["id"], []),
             "variants": product_variants,
             "price_range": {"currency_code": currency, "min": fmt(min(amounts), currency),
@@ -144,4 +164,5 @@ def present(rows: list[dict], *, currency: str, group_ids=(), detail: bool = Fal
 
 def find(queryset, id_or_handle: str) -> dict | None:
     lookup = Q(pk=id_or_handle) if id_or_handle.startswith("prod_") else Q(handle=id_or_handle)
-    return queryset.filter(lookup).values(*PRODUCT_COLUMNS).first()
+    found = product_rows(queryset.filter(lookup)[:1])
+    return found[0] if found else None

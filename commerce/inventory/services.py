@@ -168,9 +168,16 @@ def _allocate(needs: list[Need], levels_by_item: dict, **owner) -> list[Reservat
         first = next(iter(shortages))
         raise Conflict(f"Not enough stock for {first}: {shortages[first][0]}", code="insufficient_inventory",
                        fields=shortages)
-    for level in touched.values():
-        level.save(update_fields=["reserved_quantity", "updated_at"])
+    _save_reserved(touched.values())
     return ReservationHold.objects.bulk_create(holds)
+
+
+def _save_reserved(levels) -> None:
+    levels = list(levels)
+    now = timezone.now()
+    for level in levels:
+        level.updated_at = now
+    InventoryLevel.objects.bulk_update(levels, ["reserved_quantity", "updated_at"])
 
 
 def _release(holds: list[ReservationHold], levels_by_id: dict[str, InventoryLevel]) -> int:
@@ -181,8 +188,7 @@ def _release(holds: list[ReservationHold], levels_by_id: dict[str, InventoryLeve
         level.reserved_quantity = max(level.reserved_quantity - hold.quantity, 0)
         changed[level.pk] = level
         released += hold.quantity
-    for level in changed.values():
-        level.save(update_fields=["reserved_quantity", "updated_at"])
+    _save_reserved(changed.values())
     ReservationHold.objects.filter(pk__in=[h.pk for h in holds]).delete()
     return released
 

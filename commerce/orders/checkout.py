@@ -182,7 +182,7 @@ def _place(prepared: Prepared, intent: dict | None) -> Completion:
         inventory.hold_for_cart(cart.id, carts.stock_needs(lines), expires_at)
 
         customer = cart.customer or customers.guest_for_email(cart.email)
-        order, order_lines = _create_order(cart, customer, lines)
+        order, order_lines = _create_order(cart, customer, lines, paid_by_card=intent is not None)
         line_ids = {line.pk: order_line.pk for line, order_line in zip(lines, order_lines)}
         inventory.assign_cart_holds_to_order(cart.id, order.id, line_ids)
         applied = [(p["code"], Decimal(p["amount"])) for p in cart.applied_promotions
@@ -229,7 +229,7 @@ def order_metadata(cart: Cart, lines) -> dict:
     return metadata
 
 
-def _create_order(cart: Cart, customer, lines) -> tuple[Order, list[OrderLineItem]]:
+def _create_order(cart: Cart, customer, lines, *, paid_by_card: bool) -> tuple[Order, list[OrderLineItem]]:
     method = getattr(cart, "shipping_method", None)
     order = Order(
         display_id=_next_display_id(), cart=cart, customer=customer, email=cart.email or customer.email,
@@ -240,6 +240,7 @@ def _create_order(cart: Cart, customer, lines) -> tuple[Order, list[OrderLineIte
         applied_promotions=cart.applied_promotions, subtotal=cart.subtotal, discount_total=cart.discount_total,
         shipping_total=cart.shipping_total, tax_total=cart.tax_total, gift_card_total=cart.gift_card_total,
         total=cart.total, metadata=order_metadata(cart, lines),
+        payment_status=PaymentStatus.AUTHORIZED if paid_by_card else PaymentStatus.NOT_REQUIRED,
     )
     try:
         with transaction.atomic():
@@ -272,14 +273,10 @@ def _take_gift_cards(cart: Cart, order: Order) -> None:
 
 def _record_payment(order: Order, prepared: Prepared, intent: dict | None) -> Payment | None:
     if intent is None:
-        order.payment_status = PaymentStatus.NOT_REQUIRED
-        order.save(update_fields=["payment_status"])
         return None
     payment = Payment.objects.create(order=order, provider=prepared.provider, payment_intent_id=intent["id"],
                                      currency_code=order.currency_code, amount=prepared.amount,
                                      status=PaymentState.AUTHORIZED, data=intent)
-    order.payment_status = PaymentStatus.AUTHORIZED
-    order.save(update_fields=["payment_status"])
     PaymentAttempt.objects.create(cart_id=prepared.cart_id, provider=prepared.provider, amount=prepared.amount,
                                   currency_code=order.currency_code, succeeded=True, payment_intent_id=intent["id"])
     return payment

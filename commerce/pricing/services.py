@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -55,18 +56,34 @@ def _group_filter(prefix: str, group_ids):
     return condition
 
 
-def resolve_unit_prices(requests: list[PriceRequest], currency: str, *, group_ids=(), now: datetime | None = None
-                        ) -> dict[str, UnitPrice]:
+def rules_present(catalog_version: str | None) -> tuple[bool, bool]:
+    """(any active price list, any active volume pricing) — remembered per catalog version, which
+    every price list and tier change replaces; unknown without a version."""
+    if catalog_version is None:
+        return True, True
+    key = f"commerce:pricing-rules:{catalog_version}"
+    present = cache.get(key)
+    if present is None:
+        present = (PriceList.objects.filter(status=PriceListStatus.ACTIVE).exists(),
+                   VolumePricing.objects.filter(is_active=True).exists())
+        cache.set(key, present, 3600)
+    return present
+
+
+def resolve_unit_prices(requests: list[PriceRequest], currency: str, *, group_ids=(), now: datetime | None = None,
+                        base_prices: dict | None = None, catalog_version: str | None = None) -> dict[str, UnitPrice]:
     """Unit prices per variant id (variants without a price in `currency` are left out).
-    Three queries whatever the number of lines."""
+    At most three queries whatever the number of lines: list prices (none when `base_prices`
+    gives them), price lists and volume tiers (none when `catalog_version` tells there are none)."""
     now = now or timezone.now()
     currency = currency.upper()
     variant_ids = [r.variant_id for r in requests]
-    base = dict(ProductPrice.objects.filter(variant_id__in=variant_ids, currency_code=currency)
-                .values_list("variant_id", "amount"))
+    base = base_prices if base_prices is not None else dict(
+        ProductPrice.objects.filter(variant_id__in=variant_ids, currency_code=currency).values_list("variant_id", "amount"))
+    has_lists, has_tiers = rules_present(catalog_version)
 
     list_prices = defaultdict(list)
-    rows = (PriceListPrice.objects
+    rows = [] if not has_lists else (PriceListPrice.objects
             .filter(variant_id__in=variant_ids, currency_code=currency, price_list__status=PriceListStatus.ACTIVE)
             .filter(Q(price_list__starts_at__isnull=True) | Q(price_list__starts_at__lte=now))
             .filter(Q(price_list__ends_at__isnull=True) | Q(price_list__ends_at__gt=now))
@@ -81,7 +98,7 @@ def resolve_unit_prices(requests: list[PriceRequest], currency: str, *, group_id
         product_quantity[r.product_id] += r.quantity
     tiers_by_target = defaultdict(list)
     product_ids = list(product_quantity)
-    tier_rows = (VolumePricingTier.objects
+    tier_rows = [] if not has_tiers else (VolumePricingTier.objects
                  .filter(volume_pricing__is_active=True)
                  .filter(Q(volume_pricing__variant_id__in=variant_ids) | Q(volume_pricing__product_id__in=product_ids))
                  .filter(Q(volume_pricing__starts_at__isnull=True) | Q(volume_pricing__starts_at__lte=now))
