@@ -11,6 +11,7 @@ from workflows import outbox
 
 ORDER_PLACED = "order.placed"
 ORDER_PAYMENT_CAPTURED = "order.payment_captured"
+ORDER_PAYMENT_CANCELED = "order.payment_canceled"
 ORDER_REFUNDED = "order.refunded"
 ORDER_CANCELLED = "order.cancelled"
 ORDER_FULFILLMENT_STARTED = "order.fulfillment_started"
@@ -53,6 +54,9 @@ CATALOG: dict[str, EventSpec] = {
     ORDER_PAYMENT_CAPTURED: EventSpec("order", (
         "order_id, display_id, currency_code, payment {provider, payment_intent_id, status}, "
         "amount (captured now), paid_total, metadata")),
+    ORDER_PAYMENT_CANCELED: EventSpec("order", (
+        "order_id, display_id, currency_code, payment {provider, payment_intent_id, status}, amount (released), "
+        "reason, metadata")),
     ORDER_REFUNDED: EventSpec("order", (
         "order_id, display_id, currency_code, refund_id, amount, reason, return_id, refunded_total, "
         "payment {provider, payment_intent_id}, metadata")),

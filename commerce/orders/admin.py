@@ -57,6 +57,13 @@ class FulfillmentAdmin(admin.ModelAdmin):
     inlines = [FulfillmentItemInline]
 
 
+@admin.register(FulfillmentItem)
+class FulfillmentItemAdmin(admin.ModelAdmin):
+    list_display = ["fulfillment", "line_item", "quantity"]
+    search_fields = ["fulfillment__id", "line_item__sku"]
+    raw_id_fields = ["fulfillment", "line_item"]
+
+
 class ReturnItemInline(admin.TabularInline):
     model = ReturnItem
     extra = 0
@@ -70,3 +77,11 @@ class ReturnAdmin(admin.ModelAdmin):
     search_fields = ["id", "order__id", "order__email"]
     raw_id_fields = ["order"]
     inlines = [ReturnItemInline]
+
+
+@admin.register(ReturnItem)
+class ReturnItemAdmin(admin.ModelAdmin):
+    list_display = ["return_request", "line_item", "quantity", "condition", "reason"]
+    list_filter = ["condition"]
+    search_fields = ["return_request__id", "line_item__sku", "reason"]
+    raw_id_fields = ["return_request", "line_item"]

@@ -125,6 +125,21 @@ def cancel_authorization(order: Order, *, reason: str = "requested_by_customer")
     return True
 
 
+def cancel_payment(order_id: str, *, reason: str = "requested_by_customer") -> Order:
+    """Release the order's uncaptured authorisation (the order itself stays; cancelling the
+    order is `commerce.orders.services.cancel_order`). Nothing to release → 409."""
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        if not cancel_authorization(order, reason=reason):
+            raise Conflict("This order has no authorised payment to release.", code="payment_not_cancelable")
+        payment = _payment(order, lock=False)
+        events.emit(events.ORDER_PAYMENT_CANCELED, order.id, {
+            "order_id": order.id, "display_id": order.display_id, "currency_code": order.currency_code,
+            "payment": payment_ref(payment), "amount": fmt(payment.amount, order.currency_code), "reason": reason,
+            "metadata": order.metadata})
+    return order
+
+
 def refund_payment(order_id: str, amount=None, *, reason: str = "requested_by_customer", note: str = "",
                    return_id: str = "", idempotency_key: str | None = None, created_by: str = "") -> Refund:
     """Refund captured money: `amount` (default: everything still refundable), never more than

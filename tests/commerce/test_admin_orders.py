@@ -222,3 +222,15 @@ def test_another_tenants_order_is_404_in_the_admin_api(store_a, store_b, admin_t
     beta_admin = host_client("beta.localhost", **admin_token_headers)
     assert beta_admin.get(f"/admin/api/orders/{order['id']}").status_code == 404
     assert beta_admin.post(f"/admin/api/orders/{order['id']}/refunds", {"amount": "1"}, format="json").status_code == 404
+
+
+def test_cancel_payment_releases_the_authorisation_but_keeps_the_order(store_a):
+    from cityos.errors import Conflict
+    from commerce.payments.services import cancel_payment
+
+    order, _ = place(store_a)
+    cancelled = cancel_payment(order["id"], reason="abandoned")
+    assert (cancelled.status, cancelled.payment_status) == ("pending", "canceled")
+    assert EventOutbox.objects.get(event_type="order.payment_canceled", aggregate_id=order["id"]).payload["amount"] == "253.00"
+    with pytest.raises(Conflict):
+        cancel_payment(order["id"])
