@@ -83,26 +83,31 @@ def requires_shipping(lines: list[LineItem]) -> bool:
     return any(line.variant.product.kind == "physical" for line in lines)
 
 
-def refresh(cart: Cart, *, lines: list[LineItem] | None = None, now=None) -> Cart:
+_UNKNOWN = object()
+
+
+def refresh(cart: Cart, *, lines: list[LineItem] | None = None, shipping_method=_UNKNOWN, now=None) -> Cart:
     """Recompute and store every figure of the cart from the catalog (run inside the lock).
-    `lines`, when given, are the cart's current lines (updated in place)."""
+    `lines` and `shipping_method`, when given, are the cart's current ones (read by the caller)."""
     now = now or timezone.now()
     currency = cart.currency_code
     lines = _lines(cart) if lines is None else lines
     group_ids = customers.group_ids(cart.customer) if cart.customer_id else []
+    version = catalog_cache.version()
     prices = resolve_unit_prices(
         [PriceRequest(line.variant_id, line.variant.product_id, line.quantity) for line in lines], currency,
-        group_ids=group_ids, now=now, catalog_version=catalog_cache.version())
+        group_ids=group_ids, now=now, catalog_version=version)
     unpriced = [line.sku for line in lines if line.variant_id not in prices]
     if unpriced:
         raise Unprocessable(f"{', '.join(unpriced)} cannot be bought in {currency}.", code="variant_not_priced",
                             fields={"items": [f"No {currency} price for {', '.join(unpriced)}."]})
 
-    rules = tax.region_rules(cart.region)
+    rules = catalog_cache.memo(f"tax-rules:{cart.region_id}", version, lambda: tax.region_rules(cart.region))
     categories = {}
-    for product_id, category_id in Product.categories.through.objects.filter(
-            product_id__in={line.variant.product_id for line in lines}).values_list("product_id", "productcategory_id"):
-        categories.setdefault(product_id, set()).add(category_id)
+    if any(rule.category_id for rule in rules):
+        for product_id, category_id in Product.categories.through.objects.filter(
+                product_id__in={line.variant.product_id for line in lines}).values_list("product_id", "productcategory_id"):
+            categories.setdefault(product_id, set()).add(category_id)
     rates = {}
     inputs = []
     for line in lines:
@@ -125,10 +130,12 @@ def refresh(cart: Cart, *, lines: list[LineItem] | None = None, now=None) -> Car
             promo_inputs.append(promotions.as_input(promotion))
 
     shipping_amount = None
-    method = CartShippingMethod.objects.filter(cart=cart).select_related("option").first()
+    method = CartShippingMethod.objects.filter(cart=cart).first() if shipping_method is _UNKNOWN else shipping_method
     if method is not None:
         weight = sum(line_weight(line) for line in lines)
-        amount = shipping.price_for(method.option, subtotal, weight, currency) if method.option.is_active else None
+        option = catalog_cache.memo(f"shipping-option:{method.option_id}", version,
+                                    lambda: shipping.get_option(method.option_id))
+        amount = shipping.price_for(option, subtotal, weight, currency) if option.is_active else None
         if amount is None or not lines:
             method.delete()
         else:

@@ -210,6 +210,9 @@ class CompleteView(CartView):
         self.cart(cart_id, load=False)
         result = checkout.complete_cart(cart_id, payment_method=data.get("payment_method"),
                                         provider=data.get("provider"))
-        order = order_queryset().get(pk=result.order.pk)
-        return Response({"type": "order", "order": present_order(order)},
+        if result.lines is not None:
+            order = present_order(result.order, items=result.lines)
+        else:
+            order = present_order(order_queryset().get(pk=result.order.pk))
+        return Response({"type": "order", "order": order},
                         status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)

@@ -1,7 +1,7 @@
 """The per-process cache of store product-list pages, invalidated by a catalog version.
 
 Every change to what a product page shows (products, variants, prices, images, options,
-collections, categories, price lists, volume tiers, regions) replaces the tenant's catalog version — a
+collections, categories, price lists, volume tiers, regions, tax rules, shipping rates) replaces the tenant's catalog version — a
 random token in a one-row table, written in the same transaction — through model signals (so
 Django admin edits count too) and explicitly after bulk writes. A page is cached under the
 version it was built from, so a committed change is visible on the next request; stock figures
@@ -32,6 +32,17 @@ def version() -> str:
     return row[0] if row else "initial"
 
 
+def memo(name: str, catalog_version: str, compute):
+    """`compute()` remembered per process for one catalog version (for data that every version
+    change covers: tax rules, shipping rates, …)."""
+    key = f"commerce:memo:{name}:{catalog_version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, 3600)
+    return value
+
+
 def get(key: str):
     if conf.STORE_LIST_CACHE_SECONDS <= 0:
         return None
@@ -52,11 +63,14 @@ def _on_change(sender, **kwargs):
 def connect_signals() -> None:
     from commerce.catalog import models as catalog
     from commerce.pricing import models as pricing
+    from commerce.pricing.models import TaxRule
     from commerce.regions.models import Region
+    from commerce.shipping.models import ShippingOption, ShippingRate
 
     watched = (catalog.Product, catalog.ProductVariant, catalog.ProductPrice, catalog.ProductImage,
                catalog.ProductOption, catalog.ProductOptionValue, catalog.ProductCollection, catalog.ProductCategory,
-               pricing.PriceList, pricing.PriceListPrice, pricing.VolumePricing, pricing.VolumePricingTier, Region)
+               pricing.PriceList, pricing.PriceListPrice, pricing.VolumePricing, pricing.VolumePricingTier, Region,
+               TaxRule, ShippingOption, ShippingRate)
     for model in watched:
         post_save.connect(_on_change, sender=model, dispatch_uid=f"catalog-version-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"catalog-version-delete-{model.__name__}")

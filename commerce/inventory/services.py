@@ -7,7 +7,7 @@ same order, so two checkouts racing for the same items queue instead of deadlock
 neither can read an availability the other is about to consume.
 """
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import transaction
@@ -204,8 +204,19 @@ def hold_for_cart(cart_id: str, needs: list[Need], expires_at: datetime) -> list
     released and taken again, all under the level locks, so nobody can take the stock in between.
     Raises Conflict `insufficient_inventory` (and changes nothing) when stock is short.
     """
+    return _sync_holds(cart_id, needs, expires_at=expires_at)
+
+
+def hold_for_order(cart_id: str, order_id: str, needs: list[Need], line_ids: dict[str, str]) -> list[ReservationHold]:
+    """Like `hold_for_cart`, then the holds belong to the placed order (no expiry, until it is
+    fulfilled or cancelled); `line_ids` maps the cart's line ids to the order's."""
+    return _sync_holds(cart_id, needs, order_id=order_id, line_ids=line_ids)
+
+
+def _sync_holds(cart_id: str, needs: list[Need], *, expires_at: datetime | None = None, order_id: str = "",
+                line_ids: dict | None = None) -> list[ReservationHold]:
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("hold_for_cart must run inside a transaction")
+        raise RuntimeError("holds change only inside a transaction")
     needs = [n for n in needs if n.quantity > 0]
     known_levels = set(ReservationHold.objects.filter(cart_id=cart_id).values_list("level_id", flat=True))
     item_ids = {n.item_id for n in needs} | set(
@@ -222,26 +233,22 @@ def hold_for_cart(cart_id: str, needs: list[Need], expires_at: datetime) -> list
         held[levels_by_id[hold.level_id].item_id] += hold.quantity
     wanted = {n.item_id: n.quantity for n in needs}
     if existing and dict(held) == wanted:
-        ReservationHold.objects.filter(pk__in=[h.pk for h in existing]).update(expires_at=expires_at)
-        for hold in existing:
-            hold.expires_at = expires_at
+        if order_id:
+            for hold in existing:
+                hold.order_id, hold.cart_id, hold.expires_at = order_id, "", None
+                hold.line_item_id = line_ids.get(hold.line_item_id, hold.line_item_id)
+            ReservationHold.objects.bulk_update(existing, ["order_id", "cart_id", "expires_at", "line_item_id"])
+        else:
+            ReservationHold.objects.filter(pk__in=[h.pk for h in existing]).update(expires_at=expires_at)
+            for hold in existing:
+                hold.expires_at = expires_at
         return existing
     if existing:
         _release(existing, levels_by_id)
+    if order_id:
+        needs = [replace(n, line_id=line_ids.get(n.line_id, n.line_id)) for n in needs]
+        return _allocate(needs, levels_by_item, order_id=order_id, expires_at=None)
     return _allocate(needs, levels_by_item, cart_id=cart_id, expires_at=expires_at)
-
-
-def assign_cart_holds_to_order(cart_id: str, order_id: str, line_ids: dict[str, str]) -> int:
-    """The cart's holds now belong to the placed order (no expiry); `line_ids` maps cart line
-    ids to order line ids."""
-    holds = list(ReservationHold.objects.select_for_update().filter(cart_id=cart_id))
-    for hold in holds:
-        hold.order_id = order_id
-        hold.cart_id = ""
-        hold.line_item_id = line_ids.get(hold.line_item_id, hold.line_item_id)
-        hold.expires_at = None
-    ReservationHold.objects.bulk_update(holds, ["order_id", "cart_id", "line_item_id", "expires_at"])
-    return len(holds)
 
 
 def release_holds(*, cart_id: str | None = None, order_id: str | None = None,

@@ -28,7 +28,7 @@ from cityos.errors import Conflict, NotFound, ServiceError, Unprocessable
 from cityos.money import ZERO, fmt
 from commerce import conf, events
 from commerce.carts import services as carts
-from commerce.carts.models import Cart, PaymentSession, PaymentSessionStatus
+from commerce.carts.models import Cart, CartShippingMethod, PaymentSession, PaymentSessionStatus
 from commerce.customers import services as customers
 from commerce.giftcards import services as giftcards
 from commerce.inventory import services as inventory
@@ -58,6 +58,7 @@ class Prepared:
 class Completion:
     order: Order
     created: bool
+    lines: list | None = None  # the order's lines when this call placed it
 
 
 def complete_cart(cart_id: str, *, payment_method: str | None = None, provider: str | None = None) -> Completion:
@@ -95,8 +96,11 @@ def _prepare(cart_id: str, provider: str | None, payment_method: str | None):
         if cart.completed_at is not None:
             return Order.objects.get(cart=cart)
         lines = carts._lines(cart)
-        _validate(cart, lines)
-        carts.refresh(cart, lines=lines)
+        method = CartShippingMethod.objects.filter(cart=cart).select_related("option").first()
+        _validate(cart, lines, method)
+        carts.refresh(cart, lines=lines, shipping_method=method)
+        if method is not None and method.pk is None:  # dropped by refresh: no rate matches the cart now
+            _validate(cart, lines, None)
         if cart.total > ZERO and not payment_method:
             raise Unprocessable("A payment method is required to complete this cart.", code="payment_method_required",
                                 fields={"payment_method": ["This field is required."]})
@@ -117,14 +121,13 @@ def fingerprint(cart: Cart, lines) -> tuple:
             tuple((line.pk, line.variant_id, line.quantity, Decimal(line.total)) for line in lines))
 
 
-def _validate(cart: Cart, lines) -> None:
+def _validate(cart: Cart, lines, method) -> None:
     if not lines:
         raise Unprocessable("The cart is empty.", code="cart_empty")
     if not (cart.email or cart.customer_id):
         raise Unprocessable("An email is required to complete the cart.", code="email_required",
                             fields={"email": ["This field is required."]})
     if carts.requires_shipping(lines):
-        method = getattr(cart, "shipping_method", None)
         if method is None:
             raise Unprocessable("Choose a shipping method first.", code="shipping_method_required",
                                 fields={"shipping_method": ["This field is required."]})
@@ -178,13 +181,12 @@ def _place(prepared: Prepared, intent: dict | None) -> Completion:
         if fingerprint(cart, lines) != prepared.version:
             raise Conflict("The cart changed while it was being completed; review it and complete it again.",
                            code="cart_changed")
-        expires_at = timezone.now() + timedelta(seconds=conf.RESERVATION_TTL_SECONDS)
-        inventory.hold_for_cart(cart.id, carts.stock_needs(lines), expires_at)
-
         customer = cart.customer or customers.guest_for_email(cart.email)
         order, order_lines = _create_order(cart, customer, lines, paid_by_card=intent is not None)
+        # The holds are checked again under lock (the expiry job may have taken them back) and
+        # pass to the order; short stock now rolls the whole placement back.
         line_ids = {line.pk: order_line.pk for line, order_line in zip(lines, order_lines)}
-        inventory.assign_cart_holds_to_order(cart.id, order.id, line_ids)
+        inventory.hold_for_order(cart.id, order.id, carts.stock_needs(lines), line_ids)
         applied = [(p["code"], Decimal(p["amount"])) for p in cart.applied_promotions
                    if p.get("applied") and Decimal(p["amount"]) > ZERO]
         promotions.record_usage(applied, order_id=order.id, email=order.email, customer_id=customer.id)
@@ -197,7 +199,7 @@ def _place(prepared: Prepared, intent: dict | None) -> Completion:
         PaymentSession.objects.filter(cart=cart).update(status=PaymentSessionStatus.AUTHORIZED,
                                                         reservation_expires_at=None)
         events.emit(events.ORDER_PLACED, order.id, placed_payload(order, order_lines, payment))
-    return Completion(order, True)
+    return Completion(order, True, order_lines)
 
 
 def _next_display_id() -> int:

@@ -5,8 +5,12 @@ TOTALS = ("subtotal", "discount_total", "shipping_total", "tax_total", "gift_car
           "refunded_total")
 
 
-def present_order(order, *, admin: bool = False) -> dict:
+def present_order(order, *, admin: bool = False, items=None) -> dict:
+    """`items`: the order's lines when the caller has them (a just-placed order, which has no
+    fulfilments or returns yet) — saves reading them again."""
     currency = order.currency_code
+    fresh = items is not None
+    items = items if fresh else order.items.all()
     data = {
         "id": order.id, "display_id": order.display_id, "status": order.status,
         "payment_status": order.payment_status, "fulfillment_status": order.fulfillment_status,
@@ -21,7 +25,7 @@ def present_order(order, *, admin: bool = False) -> dict:
             "total": fmt(line.total, currency), "fulfilled_quantity": line.fulfilled_quantity,
             "shipped_quantity": line.shipped_quantity, "returned_quantity": line.returned_quantity,
             "metadata": line.metadata,
-        } for line in order.items.all()],
+        } for line in items],
         "shipping_address": order.shipping_address, "billing_address": order.billing_address,
         "shipping_method": {"option_id": order.shipping_option_id, "name": order.shipping_method_name,
                             "amount": fmt(order.shipping_total, currency)} if order.shipping_method_name else None,
@@ -36,8 +40,8 @@ def present_order(order, *, admin: bool = False) -> dict:
             "shipped_at": f.shipped_at.isoformat() if f.shipped_at else None,
             "delivered_at": f.delivered_at.isoformat() if f.delivered_at else None,
             "items": [{"line_item_id": i.line_item_id, "quantity": i.quantity} for i in f.items.all()],
-        } for f in order.fulfillments.all()],
-        "returns": [present_return(r) for r in order.returns.all()],
+        } for f in ([] if fresh else order.fulfillments.all())],
+        "returns": [] if fresh else [present_return(r) for r in order.returns.all()],
     }
     if admin:
         data["sales_channel_id"] = order.sales_channel_id
