@@ -73,6 +73,8 @@ def authorize(*, provider: str, amount: Decimal, currency: str, idempotency_key:
     except errors.IntegrationError as exc:
         raise _translate(exc, during="authorize") from exc
     if intent.get("status") == "requires_action":
+        cancel(provider=provider, payment_intent_id=intent["id"], idempotency_key=f"{idempotency_key}:void",
+               reason="abandoned")
         raise PaymentRequired("The card needs an authentication step this checkout cannot perform.",
                               code="payment_requires_action",
                               fields={"payment_method": ["Use a card without 3-D Secure."]})

@@ -249,3 +249,35 @@ def test_another_tenants_order_does_not_exist(store_a, store_b):
     order_id = complete(store_a, store_a.ready_cart(variant)).json()["order"]["id"]
     assert store_a.get(f"/store/orders/{order_id}").status_code == 200
     assert store_b.get(f"/store/orders/{order_id}").status_code == 404
+
+
+def test_provider_stripe_without_a_secret_key_uses_the_same_sandbox(store_a):
+    variant = store_a.variant(store_a.product(stock=2))
+    cart_id = store_a.ready_cart(variant)
+    session = store_a.post(f"/store/carts/{cart_id}/payment-sessions", {"provider": "stripe"}).json()
+    assert session["payment_session"]["provider"] == "stripe"
+    order = complete(store_a, cart_id).json()["order"]
+    payment = Payment.objects.get(order_id=order["id"])
+    assert payment.provider == "stripe"
+    assert StripeSandbox().retrieve_payment_intent(payment.payment_intent_id)["status"] == "requires_capture"
+
+
+def test_a_card_needing_3d_secure_is_refused_and_its_intent_cancelled(store_a):
+    variant = store_a.variant(store_a.product(stock=2))
+    cart_id = store_a.ready_cart(variant)
+    response = complete(store_a, cart_id, card="4000 0025 0000 3155")
+    assert response.status_code == 402 and response.json()["error"]["code"] == "payment_requires_action"
+    assert level_of(variant).reserved_quantity == 0
+    intents = StripeSandbox().store.all("payment_intent")
+    mine = [i for i in intents if i["metadata"].get("cart_id") == cart_id]
+    assert [i["status"] for i in mine] == ["canceled"]
+    assert complete(store_a, cart_id).status_code == 201
+
+
+def test_a_signed_in_customer_claims_a_guest_cart(store_a, password_hash):
+    customer, token = store_a.customer(password_hash)
+    variant = store_a.variant(store_a.product(stock=2))
+    cart_id = store_a.post("/store/carts", {"items": [{"variant_id": variant.pk, "quantity": 1}]}).json()["id"]
+    claimed = store_a.post(f"/store/carts/{cart_id}", {}, token=token).json()
+    assert (claimed["customer_id"], claimed["email"]) == (customer.pk, customer.email)
+    assert store_a.get(f"/store/carts/{cart_id}").status_code == 404  # now theirs alone

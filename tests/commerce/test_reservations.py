@@ -67,3 +67,19 @@ def test_stock_is_spread_over_locations_default_first(store_a):
     levels = {lv.location.is_default: lv.reserved_quantity for lv in
               InventoryLevel.objects.filter(item_id=variant.inventory_item_id).select_related("location")}
     assert levels == {True: 1, False: 2}
+
+
+def test_the_operators_command_releases_expired_holds(store_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    variant = store_a.variant(store_a.product(stock=3))
+    cart_id = store_a.ready_cart(variant, 2)
+    store_a.post(f"/store/carts/{cart_id}/payment-sessions", {"provider": "sandbox"})
+    ReservationHold.objects.filter(cart_id=cart_id).update(expires_at=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command("release_reservations", schema=store_a.tenant.schema_name, stdout=out)
+    store_a.use()
+    assert "released 2 unit(s)" in out.getvalue()
+    assert level(variant).reserved_quantity == 0
