@@ -12,6 +12,8 @@ Targets on a 2-core machine: product list p95 ≤ 40 ms at ≥ 300 requests/s; c
 p95 ≤ 150 ms. The database is kept between runs (`--fresh` rebuilds it).
 """
 import argparse
+import itertools
+import queue
 import random
 import sys
 import time
@@ -100,7 +102,7 @@ def _cart_scenarios(base, headers, catalog, args, n):
         """One client thread's carts: each gets `adds_per_cart` items, then the next one is used."""
 
         def __init__(self, carts):
-            self.carts, self.cart, self.adds = iter(carts), None, 0
+            self.carts, self.cart, self.adds = itertools.cycle(carts), None, 0
 
     def add_setup(client, worker):
         count = n(1000) // args.write_concurrency // adds_per_cart + 2
@@ -118,19 +120,18 @@ def _cart_scenarios(base, headers, catalog, args, n):
                      setup=add_setup)
 
     checkouts = n(400)
+    ready = queue.Queue()  # carts with items, an address and a shipping method, shared by the threads
 
     def checkout_setup(client, worker):
-        ready = []
-        for _ in range(checkouts // args.write_concurrency + 1):
+        for _ in range(-(-checkouts // args.write_concurrency)):
             cart_id = new_cart(client, random.sample(variants, 2))
             client.post(f"{base}/store/carts/{cart_id}/shipping-methods", headers=headers,
                         json={"option_id": catalog["shipping_option_id"]}).raise_for_status()
-            ready.append(cart_id)
-        return iter(ready)
+            ready.put(cart_id)
 
     say("preparing carts and measuring checkout completion …")
-    completed = run_load("checkout completion", lambda c, i, carts: c.post(
-        f"{base}/store/carts/{next(carts)}/complete", headers=headers, json={"payment_method": VISA}),
+    completed = run_load("checkout completion", lambda c, i, _: c.post(
+        f"{base}/store/carts/{ready.get_nowait()}/complete", headers=headers, json={"payment_method": VISA}),
         concurrency=args.write_concurrency, requests=checkouts, expect=(201,), setup=checkout_setup)
     return [added, completed]
 
