@@ -116,8 +116,10 @@ def _prepare(cart_id: str, provider: str | None, payment_method: str | None):
 
 
 def fingerprint(cart: Cart, lines) -> tuple:
-    """What the shopper agreed to pay for: total, currency and the priced lines."""
-    return (Decimal(cart.total), cart.currency_code, Decimal(cart.shipping_total),
+    """What the shopper agreed to pay for (total, currency, the priced lines) and the payment
+    attempt: a concurrent completion that failed after authorising voids the shared intent and
+    moves the attempt on, so a completion still holding that intent cannot place the order."""
+    return (cart.payment_attempts, Decimal(cart.total), cart.currency_code, Decimal(cart.shipping_total),
             tuple((line.pk, line.variant_id, line.quantity, Decimal(line.total)) for line in lines))
 
 
