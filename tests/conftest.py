@@ -18,15 +18,30 @@ from tests.support.tenants import PLATFORM_HOST, TEST_TENANTS, host_client, prov
 
 def pytest_collection_modifyitems(items):
     """Database tests may use every alias: the sandbox adapters write through `sandbox`, a
-    connection of their own that commits outside the test's transaction, like a real system."""
+    connection of their own that commits outside the test's transaction, like a real system.
+
+    `live_db` tests are marked too: pytest-django creates the test database only for the aliases
+    that marked tests ask for, so a run selecting only `live_db` tests would otherwise write into
+    the configured database. `_django_db_marker` below keeps them out of the wrapping transaction.
+    """
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker is None and not {"db", "transactional_db"} & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if marker is None and not {"db", "transactional_db", "live_db"} & fixtures:
             continue
         kwargs = dict(marker.kwargs) if marker else {}
         if "databases" not in kwargs:
             kwargs["databases"] = "__all__"
             item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _django_db_marker(request):
+    """pytest-django's fixture of this name, except that `live_db` tests commit for real."""
+    if "live_db" in request.fixturenames:
+        return
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")
 
 
 def _point_at_redis(url: str) -> None:

@@ -2,7 +2,6 @@
 catalog builder, shipping, customers with tokens."""
 import itertools
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -12,27 +11,8 @@ from django_tenants.utils import schema_context
 from tests.support.tenants import TEST_TENANTS, host_client
 
 _counter = itertools.count(1)
-HERE = Path(__file__).resolve().parent
 
 
-def pytest_collection_modifyitems(items):
-    """A run selecting only `live_db` tests would otherwise set up no test database at all (the
-    test database is created for the aliases that marked tests ask for) and write into the
-    configured one. Mark them so the test database is created; `_django_db_marker` below keeps
-    them out of the wrapping transaction."""
-    for item in items:
-        if (Path(str(item.path)).resolve().is_relative_to(HERE) and "live_db" in getattr(item, "fixturenames", ())
-                and item.get_closest_marker("django_db") is None):
-            item.add_marker(pytest.mark.django_db(databases="__all__"))
-
-
-@pytest.fixture(autouse=True)
-def _django_db_marker(request):
-    """pytest-django's fixture of this name, except that `live_db` tests commit for real."""
-    if "live_db" in request.fixturenames:
-        return
-    if request.node.get_closest_marker("django_db"):
-        request.getfixturevalue("_django_db_helper")
 PASSWORD = "correct-horse-battery"
 
 
