@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
         "SyncDirectionEnum": "integrations.models.SyncDirection",
         "SyncStatusEnum": "integrations.models.SyncStatus",
         "TextDirectionEnum": ["ltr", "rtl"],
+        "PointOfInterestKindEnum": "content.models.places.PointOfInterest.Kind",
+        "WorkflowStepKindEnum": "workflows.models.StepKind",
         "WorkflowStatusEnum": "workflows.models.RunStatus",
         "WorkflowStepStatusEnum": "workflows.models.StepStatus",
         "OutboxEventStatusEnum": "workflows.models.OutboxStatus",

@@ -6,6 +6,7 @@ See docs/commerce.md for the store and admin APIs, the checkout rules and the ev
 # resources share; cityos/settings.py passes them to drf-spectacular.
 SCHEMA_ENUM_NAMES = {
     "ProductStatusEnum": "commerce.catalog.models.ProductStatus",
+    "ProductKindEnum": "commerce.catalog.models.ProductKind",
     "PriceListStatusEnum": "commerce.pricing.models.PriceListStatus",
     "PriceListTypeEnum": "commerce.pricing.models.PriceListType",
     "PromotionTypeEnum": "commerce.promotions.models.PromotionType",

@@ -98,7 +98,7 @@ class OptionSerializer(serializers.Serializer):
     values = OptionValueSerializer(many=True)
 
 
-class ImageSerializer(serializers.Serializer):
+class ProductImageSerializer(serializers.Serializer):
     id = serializers.CharField()
     url = serializers.CharField()
     alt = serializers.CharField()
@@ -130,7 +130,7 @@ class StoreProductSerializer(serializers.Serializer):
     metadata = serializers.DictField()
     collection = CollectionRefSerializer(allow_null=True)
     category_ids = serializers.ListField(child=serializers.CharField())
-    images = ImageSerializer(many=True)
+    images = ProductImageSerializer(many=True)
     options = OptionSerializer(many=True)
     variants = StoreVariantSerializer(many=True)
     price_range = PriceRangeSerializer(allow_null=True)

@@ -1,4 +1,6 @@
 """The beat schedule assembled from the apps' `schedules.py` modules."""
+from types import SimpleNamespace
+
 from cityos.celery import app
 from cityos.schedules import _wrap, collect_schedules
 
@@ -20,6 +22,9 @@ def test_per_tenant_jobs_are_routed_through_the_fan_out():
                        "args": ("content.publish_scheduled", {"limit": 5}), "options": {}}
 
 
-def test_beat_uses_the_collected_schedule():
-    app.finalize()
-    assert set(app.conf.beat_schedule) == set(collect_schedules())
+def test_beat_is_given_the_collected_schedule_when_the_app_is_finalised():
+    from cityos.celery import _install_beat_schedule
+
+    sender = SimpleNamespace(conf=SimpleNamespace())
+    _install_beat_schedule(sender)
+    assert sender.conf.beat_schedule == collect_schedules()
