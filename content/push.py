@@ -65,8 +65,14 @@ def push_record(collection: str, cms_id: str, *, now=None) -> dict:
             "collection": collection, "cms_id": cms_id, "state": state}
 
 
-def _metadata(record: DomainRecord, now) -> dict:
-    return record.canonical_metadata(tenant_slug(), now)
+def _metadata(record: DomainRecord, now, existing: dict | None = None) -> dict:
+    """The canonical metadata; an entity whose other keys are already right keeps its
+    `cms_synced_at`, so pushing an unchanged record writes nothing (and no event)."""
+    metadata = record.canonical_metadata(tenant_slug(), now)
+    existing = {k: v for k, v in (existing or {}).items() if k in metadata}
+    if existing and {**existing, "cms_synced_at": None} == {**metadata, "cms_synced_at": None}:
+        metadata["cms_synced_at"] = existing["cms_synced_at"]
+    return metadata
 
 
 def _images(record: DomainRecord) -> list[dict]:
@@ -91,11 +97,11 @@ def _free_handle(slug: str) -> str | None:
 
 
 # ----- products ------------------------------------------------------------------------------
-def _product_fields(record: DomainRecord, state: str, now) -> dict:
+def _product_fields(record: DomainRecord, state: str, now, existing: dict | None = None) -> dict:
     images = _images(record)
     return {"title": record.title, "subtitle": record.poi.name, "description": record.description,
             "status": PRODUCT_STATUS[state], "thumbnail": images[0]["url"] if images else "", "images": images,
-            "metadata": _metadata(record, now)}
+            "metadata": _metadata(record, now, existing["metadata"] if existing else None)}
 
 
 def _variant_fields(record: DomainRecord) -> dict:
@@ -140,10 +146,9 @@ def push_product(record, cms_id: str, state: str, now) -> tuple[str, str | None]
         if action == "archived":
             commerce.delete_product(existing["id"])
         return action, existing["id"]
-    fields = _product_fields(record, state, now)
-    if [image["url"] for image in existing["images"]] == [image["url"] for image in fields["images"]]:
-        del fields["images"]
-    product = commerce.update_product(existing["id"], fields)
+    fields = _product_fields(record, state, now, existing)
+    changed = {name: value for name, value in fields.items() if existing[name] != value}
+    product = commerce.update_product(existing["id"], changed) if changed else existing
     _update_variant(product, record)
     return action, product["id"]
 
@@ -156,12 +161,12 @@ def _withdrawal(already_withdrawn: bool, state: str) -> str | None:
 
 
 # ----- bookings ------------------------------------------------------------------------------
-def _booking_fields(record, state: str, now) -> dict:
+def _booking_fields(record, state: str, now, existing: dict | None = None) -> dict:
     return {"title": record.title, "description": record.description, "provider_name": record.practitioner,
             "service": record.specialty, "mode": record.mode, "location": record.poi.address,
             "starts_at": record.starts_at, "duration_minutes": record.duration_minutes, "capacity": record.capacity,
             "price": record.price, "currency_code": record.currency, "status": BOOKING_STATUS[state],
-            "metadata": _metadata(record, now)}
+            "metadata": _metadata(record, now, existing["metadata"] if existing else None)}
 
 
 def push_booking(record, cms_id: str, state: str, now) -> tuple[str, str | None]:
@@ -173,7 +178,7 @@ def push_booking(record, cms_id: str, state: str, now) -> tuple[str, str | None]
             return "unchanged", existing["id"]
         reason = "Withdrawn in the CMS." if record is not None else "Deleted in the CMS."
         return "cancelled", commerce.cancel_booking(existing["id"], reason=reason)["id"]
-    fields = _booking_fields(record, state, now)
+    fields = _booking_fields(record, state, now, existing)
     if existing is None:
         handle = _free_handle(record.slug)
         created = commerce.create_booking({**fields, "cms_id": cms_id, "images": _images(record),
@@ -183,7 +188,7 @@ def push_booking(record, cms_id: str, state: str, now) -> tuple[str, str | None]
 
 
 # ----- subscription products -----------------------------------------------------------------
-def _plan_fields(record, state: str, now) -> dict:
+def _plan_fields(record, state: str, now, existing: dict | None = None) -> dict:
     if record.collection == "transit-passes":
         interval, validity = record.billing_interval, record.validity_days
         trial = 0
@@ -194,7 +199,8 @@ def _plan_fields(record, state: str, now) -> dict:
     return {"title": record.title, "description": record.description, "price": record.price,
             "currency_code": record.currency, "status": PRODUCT_STATUS[state], "billing_interval": interval,
             "interval_count": 1, "validity_days": validity, "trial_days": trial, "max_subscribers": _stock(record),
-            "thumbnail": images[0]["url"] if images else "", "metadata": _metadata(record, now)}
+            "thumbnail": images[0]["url"] if images else "",
+            "metadata": _metadata(record, now, existing["metadata"] if existing else None)}
 
 
 def push_subscription_product(record, cms_id: str, state: str, now) -> tuple[str, str | None]:
@@ -212,7 +218,8 @@ def push_subscription_product(record, cms_id: str, state: str, now) -> tuple[str
         if action == "archived":
             commerce.delete_product(existing["product_id"])
         return action, existing["product_id"]
-    return action, commerce.update_subscription_product(existing["id"], _plan_fields(record, state, now))["product_id"]
+    fields = _plan_fields(record, state, now, existing)
+    return action, commerce.update_subscription_product(existing["id"], fields)["product_id"]
 
 
 PUSHERS = {

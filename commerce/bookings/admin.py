@@ -26,15 +26,18 @@ class BookingAdmin(admin.ModelAdmin):
     inlines = [ReservationInline]
     actions = ["cancel_slots"]
 
-    def has_add_permission(self, request):
-        return False  # slots are created through the service (admin API, CMS push): it makes their product
-
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # cancel instead: the slot's reservations and orders keep referring to it
 
     def save_model(self, request, obj, form, change):
-        services.update_booking(obj.pk, {name: form.cleaned_data[name] for name in form.changed_data
-                                         if name in services.SLOT_FIELDS})
+        """Through the service, which makes (and keeps in step) the slot's product."""
+        if change:
+            services.update_booking(obj.pk, {name: form.cleaned_data[name] for name in form.changed_data
+                                             if name in services.SLOT_FIELDS})
+            return
+        created = services.create_booking({name: form.cleaned_data[name] for name in services.SLOT_FIELDS
+                                           if name in form.cleaned_data})
+        obj.pk = created.pk
 
     @admin.action(description="Cancel the selected slots (and their open reservations)")
     def cancel_slots(self, request, queryset):

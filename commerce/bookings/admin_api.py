@@ -65,7 +65,7 @@ class ReservationOut(serializers.ModelSerializer):
                   "no_show_at", "cancelled_at", "cancel_reason", "seats_released", "metadata", "created_at"]
 
 
-class CancelIn(serializers.Serializer):
+class ReservationCancelIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
@@ -151,9 +151,9 @@ class ReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def no_show(self, request, pk=None):
         return self._act(services.mark_no_show)
 
-    @extend_schema(request=CancelIn, responses=ReservationOut)
+    @extend_schema(request=ReservationCancelIn, responses=ReservationOut)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        body = CancelIn(data=request.data)
+        body = ReservationCancelIn(data=request.data)
         body.is_valid(raise_exception=True)
         return self._act(services.cancel_reservation, reason=body.validated_data.get("reason", ""), by="staff")

@@ -11,6 +11,7 @@
 usual `product.created` / `product.updated` / `inventory.adjusted` events are written.
 """
 from cityos.errors import InvalidInput
+from cityos.money import round_money
 from commerce.catalog import services
 from commerce.catalog.models import Product, ProductVariant
 from commerce.inventory import services as inventory
@@ -44,24 +45,44 @@ def create_offer(data: dict, *, kind: str, sku: str) -> Product:
                                      "variants": [variant]})
 
 
-def update_offer(product_id: str, data: dict) -> Product:
-    """Change the given product fields (`PRODUCT_KEYS`), the price and the stock of the offer."""
-    product = services.update_product(product_id, {k: data[k] for k in PRODUCT_KEYS if k in data})
+def update_offer(product_id: str, data: dict) -> list[str]:
+    """Change the given product fields (`PRODUCT_KEYS`), the price and the stock of the offer;
+    returns what changed (nothing is written, and no event, for values already in place)."""
+    current = Product.objects.get(pk=product_id)
+    product_data = {k: data[k] for k in PRODUCT_KEYS if k in data and not _same(current, k, data[k])}
+    changed = sorted(product_data)
+    product = services.update_product(product_id, product_data) if product_data else current
     variant = offer_variant(product)
     if variant is None:
-        return product
-    changes = {}
+        return changed
+    variant_changes = {}
     if "price" in data or "currency_code" in data:
-        current = variant.prices.first()
-        currency = data.get("currency_code") or (current.currency_code if current else "")
-        amount = data.get("price", current.amount if current else "0")
-        changes.update(prices=[{"currency_code": currency, "amount": amount}], replace_prices=True)
+        price = variant.prices.first()
+        currency = (data.get("currency_code") or (price.currency_code if price else "")).upper()
+        amount = round_money(data["price"] if "price" in data else (price.amount if price else 0), currency or "SAR")
+        if price is None or (price.currency_code, price.amount) != (currency, amount) or variant.prices.count() > 1:
+            variant_changes.update(prices=[{"currency_code": currency, "amount": amount}], replace_prices=True)
     if "quantity" in data:
         quantity = _quantity(data["quantity"])
         if variant.manage_inventory != (quantity is not None):
-            changes["manage_inventory"] = quantity is not None
-        if quantity is not None and variant.inventory_item_id:
+            variant_changes["manage_inventory"] = quantity is not None
+        if quantity is not None and variant.inventory_item_id and quantity != _stocked(variant):
             inventory.set_stock(variant.inventory_item, quantity, reason="offer quantity")
-    if changes:
-        services.update_variant(variant.id, changes)
-    return Product.objects.get(pk=product.pk)
+            changed.append("quantity")
+    if variant_changes:
+        services.update_variant(variant.id, variant_changes)
+        changed += sorted(variant_changes)
+    return changed
+
+
+def _stocked(variant: ProductVariant) -> int | None:
+    """On-hand stock of the variant at the default location (where offers keep theirs)."""
+    location = inventory.ensure_default_location()
+    return variant.inventory_item.levels.filter(location=location).values_list("stocked_quantity", flat=True).first()
+
+
+def _same(product: Product, name: str, value) -> bool:
+    if name == "images":
+        return [(i.url, i.alt) for i in product.images.all()] == [
+            (image, "") if isinstance(image, str) else (image.get("url", ""), image.get("alt", "")) for image in value]
+    return getattr(product, name) == value

@@ -157,15 +157,15 @@ def update_subscription_product(plan_id: str, data: dict) -> SubscriptionPlan:
         if name in data and getattr(plan, name) != data[name]:
             setattr(plan, name, data[name])
             changes.append(name)
-    plan.save()
     offer = _offer_data(data)
     if "metadata" in offer:
         offer["metadata"] = {**offer["metadata"], "subscription_plan_id": plan.id}
     if "price" in offer:
-        currency = offer.get("currency_code") or plan_payload(plan)["currency_code"]
-        offer["price"] = round_money(offer["price"], currency)
-    offers.update_offer(plan.product_id, offer)
-    changes += [k for k in offer if k not in changes and k != "metadata"]
+        offer["price"] = round_money(offer["price"], offer.get("currency_code") or plan_payload(plan)["currency_code"])
+    changes += offers.update_offer(plan.product_id, offer)
+    if not changes:
+        return plan
+    plan.save()
     plan.refresh_from_db()
     catalog_events.emit(events.PLAN_UPDATED, plan.id, {**plan_payload(plan), "changes": sorted(set(changes))})
     return plan

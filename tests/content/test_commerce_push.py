@@ -200,15 +200,22 @@ def test_runs_executed_out_of_order_converge_on_the_latest_state(alpha, make_rec
     assert product.title == "Second title"
 
 
-def test_pushing_again_changes_nothing(alpha, make_record):
+@pytest.mark.parametrize("collection", ["rentals", "healthcare-appointments", "transit-passes"])
+def test_pushing_an_unchanged_record_again_writes_nothing(alpha, make_record, collection):
     from content.push import push_record
+    from workflows.models import EventOutbox
 
-    record = make_record("rentals", publish=True)
+    record = make_record(collection, publish=True)
     push(alpha)
-    [product] = entities(record)
-    result = push_record("rentals", record.cms_id)
-    assert result["action"] == "updated" and result["commerce_id"] == product.pk
-    assert Product.objects.filter(metadata__cms_id=record.cms_id).count() == 1
+    [entity] = entities(record)
+    events_before = EventOutbox.objects.count()
+    updated_before = product_of(entity).updated_at
+    result = push_record(collection, record.cms_id)
+    record.refresh_from_db()
+    assert result["action"] == "updated" and result["commerce_id"] == record.commerce_id
+    assert EventOutbox.objects.count() == events_before  # no product.updated, no booking_slot.updated
+    assert product_of(entity).__class__.objects.get(pk=product_of(entity).pk).updated_at == updated_before
+    assert len(entities(record)) == 1
 
 
 def test_a_push_of_an_unknown_collection_is_refused_by_the_workflow(alpha):
