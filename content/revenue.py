@@ -9,7 +9,7 @@ Each run recomputes from the orders (never adds to the stored figures), so a rep
 run is harmless. The POI rows are locked while their summaries are written: two refreshes of one
 POI queue, and the second sees every order committed before it.
 """
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,7 +67,7 @@ def snapshot(*, now: datetime | None = None) -> int:
     """Every POI's summary and the snapshot of the day (UTC); taking it again the same day
     replaces that day's rows."""
     now = now or timezone.now()
-    return refresh_summaries(source=Source.SNAPSHOT, now=now, snapshot_day=now.astimezone(timezone.utc).date())
+    return refresh_summaries(source=Source.SNAPSHOT, now=now, snapshot_day=now.astimezone(UTC).date())
 
 
 def summary_document(summary: POICommerceSummary) -> dict:

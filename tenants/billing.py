@@ -18,7 +18,7 @@ transaction (the event goes to the tenant's outbox stream).
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -54,7 +54,7 @@ class Period:
 
     @classmethod
     def previous(cls, now: datetime | None = None) -> "Period":
-        today = (now or timezone.now()).astimezone(timezone.utc).date()
+        today = (now or timezone.now()).astimezone(UTC).date()
         return cls((today.replace(day=1) - timedelta(days=1)).replace(day=1))
 
     @property
@@ -68,8 +68,8 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[first instant, first instant of the next month) in UTC."""
-        return (datetime.combine(self.start, time.min, tzinfo=timezone.utc),
-                datetime.combine(self.next_start, time.min, tzinfo=timezone.utc))
+        return (datetime.combine(self.start, time.min, tzinfo=UTC),
+                datetime.combine(self.next_start, time.min, tzinfo=UTC))
 
     def __str__(self) -> str:
         return self.start.strftime("%Y-%m")

@@ -10,7 +10,7 @@ nothing but the cancelled count. Only orders in the requested currency are count
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, TextField, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -38,7 +38,7 @@ def _poi_lines(currency: str, poi_ids):
         else:
             lines = lines.filter(metadata__cms_poi_id__in=poi_ids)
     return lines.annotate(poi=KeyTextTransform("cms_poi_id", "metadata"),
-                          domain=Coalesce(KeyTextTransform("cms_domain", "metadata"), Value(OTHER_DOMAIN)))
+                          domain=Coalesce(KeyTextTransform("cms_domain", "metadata"), Value(OTHER_DOMAIN), output_field=TextField()))
 
 
 def _money(value, currency: str) -> Decimal:
@@ -88,7 +88,7 @@ def revenue_between(start: datetime, end: datetime, *, currency: str) -> dict:
     totals = orders.aggregate(gross=Sum("total", filter=live), refunded=Sum("refunded_total", filter=live),
                               orders=Count("id", filter=live), cancelled=Count("id", filter=~live))
     by_domain = (OrderLineItem.objects.filter(order__in=orders.filter(live))
-                 .annotate(domain=Coalesce(KeyTextTransform("cms_domain", "metadata"), Value(OTHER_DOMAIN)))
+                 .annotate(domain=Coalesce(KeyTextTransform("cms_domain", "metadata"), Value(OTHER_DOMAIN), output_field=TextField()))
                  .values("domain").annotate(gross=Sum("total")).order_by("domain"))
     gross, refunded = _money(totals["gross"], currency), _money(totals["refunded"], currency)
     return {"gross": gross, "refunded": refunded, "net": gross - refunded, "order_count": totals["orders"],
