@@ -278,6 +278,13 @@ def _body(text: dict, contact) -> list:
     ]
 
 
+def _home_body(text: dict, contact) -> list:
+    """The home page: what the store sells (live from commerce), then the common blocks."""
+    return [("product_grid", {"heading": text["store"], "source": "newest", "collection": "", "category": "",
+                              "poi": None, "products": [], "limit": 8, "show_prices": True}),
+            *_body(text, contact)]
+
+
 def _about_body(text: dict, contact) -> list:
     return [
         ("hero", {"heading": text["about"], "subheading": text["about_intro"], "image": None,
@@ -303,7 +310,7 @@ def _pages(home, default, others) -> dict:
     home = _fresh(home)
     if not home.intro:
         home.intro = f"<p>{text['welcome']} — {text['banner_text']}</p>"
-        home.body = _body(text, contact)
+        home.body = _home_body(text, contact)
         _publish(home)
 
     pages = {default.language_code: {"home": home, "about": about, "news": news, "contact": contact}}
@@ -315,7 +322,7 @@ def _pages(home, default, others) -> dict:
                                thank_you_text=f"<p>{words['thanks']}</p>")
         home_t = _fresh(home_t)
         if home_t.body.raw_data == home.body.raw_data:
-            home_t.body = _body(words, contact_t)
+            home_t.body = _home_body(words, contact_t)
             _publish(home_t)
         translated = {
             "home": home_t,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tenants.models import TenantMembership
 from tenants.staff import staff_group
-from tests.support.tenants import in_tenant
+from tests.support.tenants import TEST_TENANTS, host_client, in_tenant
 from workflows.models import EventOutbox
 
 
@@ -21,6 +21,26 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()  # Wagtail caches site root paths; the database is rolled back after each test
     yield
     cache.clear()
+
+
+def publishable_key(tenant) -> str:
+    from django_tenants.utils import schema_context
+
+    from commerce.regions.models import PublishableApiKey
+
+    with schema_context(tenant.schema_name):  # and back to whichever schema the test is in
+        return PublishableApiKey.objects.filter(sales_channel__is_default=True, revoked_at__isnull=True).first().token
+
+
+@pytest.fixture
+def client_a(tenant_a):
+    """Alpha's storefront: its host and publishable key (the store content API requires it)."""
+    return host_client(TEST_TENANTS["alpha"], HTTP_X_PUBLISHABLE_API_KEY=publishable_key(tenant_a))
+
+
+@pytest.fixture
+def client_b(tenant_b):
+    return host_client(TEST_TENANTS["beta"], HTTP_X_PUBLISHABLE_API_KEY=publishable_key(tenant_b))
 
 
 @pytest.fixture
