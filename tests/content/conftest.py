@@ -140,3 +140,33 @@ def run_workflows(tenant, *workflow_types, max_rounds: int = 20) -> list:
             driven[run.workflow_id] = run
     connection.set_tenant(tenant)
     return sorted(driven.values(), key=lambda run: (run.created_at, run.workflow_id))
+
+
+def pushed_variant_id(record) -> str:
+    """The variant shoppers buy for a record pushed into commerce (its product's only variant)."""
+    from commerce.bookings.models import Booking
+    from commerce.catalog.models import ProductVariant
+
+    record.refresh_from_db()
+    product_id = record.commerce_id
+    if product_id.startswith("bkg_"):  # a booking slot: shoppers buy its product
+        product_id = Booking.objects.get(pk=product_id).product_id
+    return ProductVariant.objects.filter(product_id=product_id).values_list("pk", flat=True).get()
+
+
+def buy(items, *, email: str = "buyer@example.com", placed_at=None):
+    """Place an order through the real checkout (sandbox gateway, test card) for `items`
+    [(variant id, quantity)]; `placed_at` moves its placement time back afterwards."""
+    from commerce.carts import services as carts
+    from commerce.orders.checkout import complete_cart
+    from commerce.orders.models import Order
+    from commerce.regions.services import default_sales_channel
+
+    cart = carts.create_cart(sales_channel_id=default_sales_channel().pk, email=email,
+                             items=[{"variant_id": variant_id, "quantity": quantity} for variant_id, quantity in items])
+    carts.create_payment_session(cart.pk, "sandbox")
+    order = complete_cart(cart.pk, payment_method="pm_card_visa", provider="sandbox").order
+    if placed_at is not None:
+        Order.objects.filter(pk=order.pk).update(created_at=placed_at)
+        order.refresh_from_db()
+    return order
