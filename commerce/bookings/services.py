@@ -186,6 +186,7 @@ def update_booking(booking_id: str, data: dict) -> Booking:
     booking.save()
     if booking.product_id:
         offers.update_offer(booking.product_id, _offer_data(booking))
+        booking.product.refresh_from_db()
     catalog_events.emit(events.SLOT_UPDATED, booking.id, {**slot_payload(booking), "changes": sorted(changes)})
     return booking
 
@@ -202,6 +203,7 @@ def cancel_booking(booking_id: str, *, reason: str = "") -> Booking:
     booking.save()
     if booking.product_id:
         offers.update_offer(booking.product_id, {"status": ProductStatus.ARCHIVED})
+        booking.product.refresh_from_db()
     cancelled = []
     for reservation in (booking.reservations.select_for_update()
                         .filter(status__in=(ReservationStatus.PENDING, ReservationStatus.CONFIRMED)).order_by("pk")):
@@ -276,18 +278,25 @@ def _require(reservation: Reservation, allowed: tuple, action: str) -> None:
 
 
 def free_seats(reservation: Reservation) -> int:
-    """Give the reservation's seats back to its slot: the order's stock hold is released (or, if
-    the seats were already taken from stock, they are put back). Returns the seats freed."""
+    """Give the reservation's seats back to its slot: the order's stock hold is released, or —
+    when the seats were already taken from stock by a fulfilment — put back. (Seats of a
+    cancelled order came back with its cancellation.) Returns the seats freed."""
+    from commerce.orders.models import OrderLineItem
+
     if reservation.seats_released:
         return 0
-    released = inventory.release_holds(order_id=reservation.order_id, line_item_id=reservation.line_item_id)
-    if not released:
-        variant = offers.offer_variant(reservation.booking.product) if reservation.booking.product_id else None
-        if variant is not None and variant.inventory_item_id:
-            inventory.restock(variant.inventory_item_id, reservation.seats, reason=f"reservation {reservation.id}")
-            released = reservation.seats
     reservation.seats_released = True
-    return released
+    released = inventory.release_holds(order_id=reservation.order_id, line_item_id=reservation.line_item_id)
+    if released:
+        return released
+    fulfilled = (OrderLineItem.objects.filter(pk=reservation.line_item_id)
+                 .values_list("fulfilled_quantity", flat=True).first() or 0)
+    variant = offers.offer_variant(reservation.booking.product) if reservation.booking.product_id else None
+    if fulfilled and variant is not None and variant.inventory_item_id:
+        seats = min(fulfilled, reservation.seats)
+        inventory.restock(variant.inventory_item_id, seats, reason=f"reservation {reservation.id}")
+        return seats
+    return 0
 
 
 @transaction.atomic

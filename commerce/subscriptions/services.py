@@ -138,6 +138,7 @@ def create_subscription_product(data: dict) -> SubscriptionPlan:
     plan = SubscriptionPlan.objects.create(product=product, cms_id=cms_id, title=data["title"].strip(),
                                            metadata=dict(data.get("metadata") or {}), **cleaned)
     offers.update_offer(product.id, {"metadata": {**plan.metadata, "subscription_plan_id": plan.id}})
+    product.refresh_from_db()
     catalog_events.emit(events.PLAN_CREATED, plan.id, plan_payload(plan))
     return plan
 
@@ -167,6 +168,7 @@ def update_subscription_product(plan_id: str, data: dict) -> SubscriptionPlan:
         return plan
     plan.save()
     plan.refresh_from_db()
+    plan.product.refresh_from_db()
     catalog_events.emit(events.PLAN_UPDATED, plan.id, {**plan_payload(plan), "changes": sorted(set(changes))})
     return plan
 
