@@ -33,4 +33,6 @@ TENANT_APPS: list[str] = [
     "commerce.payments",
     "commerce.invoices",
     "commerce.reviews",
+    "commerce.bookings",
+    "commerce.subscriptions",
 ]

@@ -73,6 +73,8 @@ router.register("reviews", reviews_admin.ReviewViewSet, basename="admin-reviews"
 admin = [
     path("stock-levels", inventory_admin.StockLevelsView.as_view(), name="admin-stock-levels"),
     *router.urls,
+    path("", include("commerce.bookings.urls")),
+    path("", include("commerce.subscriptions.urls")),
 ]
 
 urlpatterns = [

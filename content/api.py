@@ -1,10 +1,15 @@
 """Content API for storefronts: pages and navigation as JSON, and Wagtail's API v2.
 
 Every view here takes its authentication from `STORE_AUTHENTICATION` and its permissions from
-`STORE_PERMISSIONS`, so requiring the store's publishable key is one line.
+`STORE_PERMISSIONS`: like every store route, they need the storefront's publishable key
+(`x-publishable-api-key`, a sales channel's key; missing, unknown or revoked → 401
+`invalid_publishable_key`), checked through the commerce client.
 """
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,10 +17,45 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from content import delivery
+from cityos.errors import ServiceError
+from content import commerce_client, delivery
 from content.serializers import ContentPageSerializer, ErrorEnvelopeSerializer, NavigationSerializer
 
-STORE_AUTHENTICATION: list = []
+PUBLISHABLE_KEY_HEADER = "x-publishable-api-key"
+
+
+class InvalidPublishableKey(ServiceError):
+    status = 401
+    code = "invalid_publishable_key"
+
+
+class PublishableKeyAuthentication(BaseAuthentication):
+    """The storefront's publishable key, as the commerce store API requires it; the request gets
+    `sales_channel_id`. Shoppers stay anonymous: content is the same for everyone."""
+
+    def authenticate(self, request):
+        channel_id = commerce_client.sales_channel_for_key(request.headers.get(PUBLISHABLE_KEY_HEADER))
+        if channel_id is None:
+            raise InvalidPublishableKey(
+                f"A valid {PUBLISHABLE_KEY_HEADER} header is required (the storefront's publishable key).",
+                fields={PUBLISHABLE_KEY_HEADER: ["Missing, unknown or revoked."]})
+        request.sales_channel_id = channel_id
+        return AnonymousUser(), channel_id
+
+    def authenticate_header(self, request):
+        return PUBLISHABLE_KEY_HEADER
+
+
+class PublishableKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "content.api.PublishableKeyAuthentication"
+    name = "publishableKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": PUBLISHABLE_KEY_HEADER,
+                "description": "The publishable API key of the storefront's sales channel."}
+
+
+STORE_AUTHENTICATION: list = [PublishableKeyAuthentication]
 STORE_PERMISSIONS = [AllowAny]
 
 LANGUAGE_PARAMETERS = [
@@ -25,6 +65,7 @@ LANGUAGE_PARAMETERS = [
 ]
 ERRORS = {
     400: OpenApiResponse(ErrorEnvelopeSerializer, description="Unknown locale."),
+    401: OpenApiResponse(ErrorEnvelopeSerializer, description="Missing, unknown or revoked publishable key."),
     404: OpenApiResponse(ErrorEnvelopeSerializer, description="No such published page or menu."),
 }
 

@@ -4,6 +4,8 @@ Each block renders server-side with a template under `templates/content/blocks/`
 for the store API (`get_api_representation`) with links resolved to URLs, rich text expanded to
 display HTML and images given as renditions, so a headless storefront needs no second lookup.
 """
+import logging
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -13,6 +15,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from content.media import image_payload
+
+logger = logging.getLogger(__name__)
 
 
 class APIImageChooserBlock(ImageChooserBlock):
@@ -223,6 +227,74 @@ def resolve_faqs(value, locale=None) -> list:
     return [faq for faq in faqs if faq.is_active]
 
 
+class ProductGridBlock(blocks.StructBlock):
+    """Products from commerce, read live each time the page is shown (and in the store API):
+    the newest, a collection's, a category's, a point of interest's offers, or chosen ones."""
+
+    SOURCES = [("newest", _("Newest products")), ("collection", _("A collection")), ("category", _("A category")),
+               ("poi", _("What a point of interest sells")), ("products", _("Chosen products"))]
+    NEEDS = {"collection": "collection", "category": "category", "poi": "poi", "products": "products"}
+
+    heading = blocks.CharBlock(required=False, max_length=120)
+    source = blocks.ChoiceBlock(choices=SOURCES, default="newest")
+    collection = blocks.CharBlock(required=False, max_length=200, help_text=_("The collection's handle."))
+    category = blocks.CharBlock(required=False, max_length=200, help_text=_("The category's handle."))
+    poi = SnippetChooserBlock("content.PointOfInterest", required=False, label=_("Point of interest"))
+    products = blocks.ListBlock(blocks.CharBlock(max_length=200, label=_("Product handle or id")), required=False,
+                                default=[])
+    limit = blocks.IntegerBlock(min_value=1, max_value=24, default=8, help_text=_("At most this many products."))
+    show_prices = blocks.BooleanBlock(required=False, default=True)
+
+    class Meta:
+        icon = "table"
+        label = _("Product grid")
+        template = "content/blocks/product_grid.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        needed = self.NEEDS.get(value.get("source"))
+        if needed and not value.get(needed):
+            raise blocks.StructBlockValidationError(
+                block_errors={needed: ValidationError(_("Required for this source."))})
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["products"] = grid_products(value)
+        return context
+
+    def get_api_representation(self, value, context=None):
+        return {"heading": value.get("heading", ""), "source": value.get("source"),
+                "show_prices": bool(value.get("show_prices")),
+                "products": [grid_card(product) for product in grid_products(value)]}
+
+
+def grid_products(value) -> list[dict]:
+    """The store products a product grid shows (none, and a warning in the log, if commerce fails:
+    the page must still render)."""
+    from content import commerce_client
+
+    source, limit = value.get("source"), value.get("limit") or 8
+    filters = {"collection": {"collection": value.get("collection")}, "category": {"category": value.get("category")},
+               "poi": {"metadata": {"cms_poi_id": getattr(value.get("poi"), "pk", None)}},
+               "products": {"ids_or_handles": list(value.get("products") or [])}}.get(source, {})
+    try:
+        return commerce_client.store_products(limit=limit, **filters)
+    except Exception:
+        logger.warning("product grid (%s) could not read the store", source, exc_info=True)
+        return []
+
+
+def grid_card(product: dict) -> dict:
+    """What a grid shows of a store product."""
+    content = product.get("content") or {}
+    images = content.get("images") or []
+    return {"id": product["id"], "handle": product["handle"], "title": product["title"],
+            "subtitle": product.get("subtitle", ""), "thumbnail": product.get("thumbnail") or (
+                images[0]["url"] if images else ""),
+            "price": product.get("price_range"), "in_stock": product.get("in_stock", False)}
+
+
 class BodyBlock(blocks.StreamBlock):
     """The blocks of a standard page and a blog post."""
 
@@ -232,6 +304,7 @@ class BodyBlock(blocks.StreamBlock):
     media = MediaBlock()
     call_to_action = CallToActionBlock()
     faq = FAQBlock()
+    product_grid = ProductGridBlock()
 
     class Meta:
         block_counts = {"hero": {"max_num": 1}}

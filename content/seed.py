@@ -14,6 +14,7 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Site
 
 from content import services
+from content.push import push_record
 from content.models import (
     FAQ, COLLECTIONS, Announcement, Banner, BlogIndexPage, BlogPostPage, BrandingSettings, FormField, FormPage,
     NavigationMenu, NotificationTemplate, PointOfInterest, SEOSettings, StandardPage,
@@ -196,9 +197,9 @@ def seed_tenant(tenant, ctx) -> None:
     _banners_and_announcements(pages, default, others)
     _faqs(default, others)
     _notifications(default, others)
-    created = _places_and_records(tenant)
+    created, pushed = _places_and_records(tenant)
     ctx.say(f"  content: site, pages in {', '.join(sorted([default.language_code] + [o.language_code for o in others]))}, "
-            f"{created} new collection record(s)")
+            f"{created} new collection record(s), {pushed} pushed into commerce")
     ctx.notes.append(f"{tenant.name}: site http://{site.hostname}:8000/ (/ar/, /fr/), content API "
                      f"http://{site.hostname}:8000/store/content/home, CMS http://{site.hostname}:8000/cms/")
 
@@ -277,6 +278,13 @@ def _body(text: dict, contact) -> list:
     ]
 
 
+def _home_body(text: dict, contact) -> list:
+    """The home page: what the store sells (live from commerce), then the common blocks."""
+    return [("product_grid", {"heading": text["store"], "source": "newest", "collection": "", "category": "",
+                              "poi": None, "products": [], "limit": 8, "show_prices": True}),
+            *_body(text, contact)]
+
+
 def _about_body(text: dict, contact) -> list:
     return [
         ("hero", {"heading": text["about"], "subheading": text["about_intro"], "image": None,
@@ -302,7 +310,7 @@ def _pages(home, default, others) -> dict:
     home = _fresh(home)
     if not home.intro:
         home.intro = f"<p>{text['welcome']} — {text['banner_text']}</p>"
-        home.body = _body(text, contact)
+        home.body = _home_body(text, contact)
         _publish(home)
 
     pages = {default.language_code: {"home": home, "about": about, "news": news, "contact": contact}}
@@ -314,7 +322,7 @@ def _pages(home, default, others) -> dict:
                                thank_you_text=f"<p>{words['thanks']}</p>")
         home_t = _fresh(home_t)
         if home_t.body.raw_data == home.body.raw_data:
-            home_t.body = _body(words, contact_t)
+            home_t.body = _home_body(words, contact_t)
             _publish(home_t)
         translated = {
             "home": home_t,
@@ -397,8 +405,11 @@ def _notifications(default, others) -> None:
 
 
 # ----- POIs and records ----------------------------------------------------------------------
-def _places_and_records(tenant) -> int:
-    created = 0
+def _places_and_records(tenant) -> tuple[int, int]:
+    """POIs and their published records; each record not yet in commerce is pushed there (the
+    CMSCommercePush workflow's own step, run now so the demo store sells them at once).
+    Returns (records created, records pushed)."""
+    created = pushed = 0
     for poi_slug, name, kind, domain, address, records in _places(tenant.slug):
         poi = PointOfInterest.objects.filter(slug=poi_slug).first()
         if poi is None:
@@ -406,10 +417,12 @@ def _places_and_records(tenant) -> int:
                                                  city="Riyadh", opening_hours="Sun–Thu 08:00–22:00\nFri–Sat 16:00–23:00")
         for collection, slug, fields in records:
             model = COLLECTIONS[collection]
-            if model.objects.filter(slug=slug).exists():
-                continue
-            fields.setdefault("description", f"{fields['title']} at {name}.")
-            fields.setdefault("currency", tenant.default_currency)
-            services.create_record(collection, publish=True, poi=poi, slug=slug, **fields)
-            created += 1
-    return created
+            record = model.objects.filter(slug=slug).first()
+            if record is None:
+                fields.setdefault("description", f"{fields['title']} at {name}.")
+                fields.setdefault("currency", tenant.default_currency)
+                record = services.create_record(collection, publish=True, poi=poi, slug=slug, **fields)
+                created += 1
+            if not record.commerce_id and push_record(collection, record.cms_id)["commerce_id"]:
+                pushed += 1
+    return created, pushed

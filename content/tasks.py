@@ -14,3 +14,19 @@ def publish_scheduled() -> str:
     out = io.StringIO()
     call_command("publish_scheduled", stdout=out)
     return out.getvalue()
+
+
+@shared_task(base=TenantTask, name="content.snapshot_poi_revenue")
+def snapshot_poi_revenue() -> int:
+    """01:00 UTC: every POI's commerce summary and the day's revenue snapshot (task's tenant)."""
+    from content.revenue import snapshot
+
+    return snapshot()
+
+
+@shared_task(base=TenantTask, name="content.refresh_poi_summaries")
+def refresh_poi_summaries() -> int:
+    """02:00 UTC: every POI's revenue and bookings summary, recomputed (task's tenant)."""
+    from content.revenue import refresh_summaries
+
+    return refresh_summaries()

@@ -1,10 +1,12 @@
 """Wagtail admin screens (snippet ViewSets): list columns, filters and search for every snippet.
 
-Two menu groups: "Site content" (navigation, banners, announcements, FAQs, notification
-templates) and "Places & collections" (points of interest and the ten domain collections).
+Three menu groups: "Site content" (navigation, banners, announcements, FAQs, notification
+templates), "Places & collections" (points of interest, their commerce summaries and the ten
+domain collections) and "Store" (the product content editors add to commerce's products).
 """
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cityos.money import fmt
@@ -21,6 +23,27 @@ class WindowStatusColumn(Column):
 
     def get_value(self, instance):
         return self.LABELS[instance.window_status]
+
+
+class RefusingPolicy(ModelPermissionPolicy):
+    """The model's usual permissions, except `refused` actions, which nobody has: for rows that
+    other code creates (product content from commerce) or computes (commerce summaries)."""
+
+    def __init__(self, model, refused):
+        super().__init__(model)
+        self.refused = frozenset(refused)
+
+    def user_has_permission(self, user, action):
+        return action not in self.refused and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        allowed = [action for action in actions if action not in self.refused]
+        return super().users_with_any_permission(allowed) if allowed else super().users_with_any_permission([]).none()
+
+
+class MoneyColumn(Column):
+    def get_value(self, instance):
+        return f"{fmt(getattr(instance, self.name), instance.currency)} {instance.currency}"
 
 
 class ContentSnippetViewSet(SnippetViewSet):
@@ -134,8 +157,43 @@ RECORD_VIEWSETS = [
 ]
 
 
+class POICommerceSummaryViewSet(ContentSnippetViewSet):
+    """What each POI sold (read only: recomputed from commerce)."""
+
+    model = m.POICommerceSummary
+    icon = "table"
+    menu_label = _("POI revenue")
+    copy_view_enabled = False
+    list_display = ["poi", MoneyColumn("gross", label=_("Gross")), MoneyColumn("net", label=_("Net")),
+                    MoneyColumn("refunded", label=_("Refunded")), MoneyColumn("last_7_days", label=_("7 days")),
+                    MoneyColumn("last_30_days", label=_("30 days")), "order_count",
+                    DateColumn("computed_at", label=_("Computed"))]
+    list_filter = ["source"]
+    search_fields = ["poi__name", "poi__id"]
+
+
 class PlacesAndCollectionsGroup(SnippetViewSetGroup):
     menu_label = _("Places & collections")
     menu_icon = "site"
     menu_order = 260
-    items = (PointOfInterestViewSet, *RECORD_VIEWSETS)
+    items = (PointOfInterestViewSet, POICommerceSummaryViewSet, *RECORD_VIEWSETS)
+
+
+class ProductContentViewSet(ContentSnippetViewSet):
+    """Commerce's products, for editors to enrich (entries come from commerce, never added here)."""
+
+    model = m.ProductContent
+    icon = "tag"
+    menu_label = _("Product content")
+    copy_view_enabled = False
+    add_to_admin_menu = True
+    menu_order = 270
+    list_display = ["title", "handle", "commerce_status", "seo_title", DateColumn("updated_at", label=_("Updated"))]
+    list_filter = ["commerce_status", "live"]
+    search_fields = ["title", "handle", "product_id", "seo_title"]
+
+
+PERMISSION_POLICIES = {
+    m.ProductContent: RefusingPolicy(m.ProductContent, {"add", "delete"}),
+    m.POICommerceSummary: RefusingPolicy(m.POICommerceSummary, {"add", "change", "delete"}),
+}

@@ -4,9 +4,9 @@ from django.contrib.auth.models import Group, User
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
-from cityos.admin_sites import platform_admin
-from tenants import services
-from tenants.models import Domain, Status, Tenant, TenantMembership
+from cityos.admin_sites import TenantScopedAdmin, platform_admin
+from tenants import billing, services
+from tenants.models import Domain, PlatformInvoice, PlatformInvoiceStatus, Status, Tenant, TenantMembership
 
 
 class DomainInline(admin.TabularInline):
@@ -61,6 +61,48 @@ class TenantMembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "tenant"]
     search_fields = ["user__username", "user__email", "tenant__slug"]
     autocomplete_fields = ["user"]
+
+
+class PlatformInvoiceAdmin(admin.ModelAdmin):
+    """Invoices are issued by the monthly billing job and never edited; only their status moves."""
+
+    list_display = ["number", "tenant", "period", "currency", "gross_revenue", "platform_fee", "vat", "total",
+                    "status", "issued_at", "due_at"]
+    list_filter = ["status", "period", "currency", "tenant"]
+    search_fields = ["number", "tenant__slug", "tenant__name"]
+    date_hierarchy = "period_start"
+    ordering = ["-period", "tenant__slug"]
+    list_select_related = ["tenant"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlatformInvoice, site=platform_admin)
+class PlatformInvoicePlatformAdmin(PlatformInvoiceAdmin):
+    actions = ["mark_paid"]
+
+    @admin.action(description="Mark the selected invoices as paid")
+    def mark_paid(self, request, queryset):
+        paid = 0
+        for invoice in queryset.filter(status=PlatformInvoiceStatus.ISSUED):
+            billing.mark_paid(invoice.pk)
+            paid += 1
+        self.message_user(request, f"{paid} invoice(s) marked as paid.")
+
+
+@admin.register(PlatformInvoice)
+class TenantPlatformInvoiceAdmin(TenantScopedAdmin, PlatformInvoiceAdmin):
+    """A tenant's own invoices from the platform, on its admin (read only)."""
+
+    tenant_field = "tenant__schema_name"
+    list_filter = ["status", "period"]
 
 
 platform_admin.register(User, UserAdmin)

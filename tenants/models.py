@@ -7,6 +7,8 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 from django_tenants.utils import get_public_schema_name
 
+from cityos.ids import PrefixedIdField
+
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 
 
@@ -121,3 +123,47 @@ class TenantMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.role} of {self.tenant.slug}"
+
+
+class PlatformInvoiceStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    PAID = "paid", "Paid"
+    VOID = "void", "Void"
+
+
+class PlatformInvoice(models.Model):
+    """The platform's monthly commission invoice to a tenant (seeds 000 §5): the platform fee on
+    the tenant's gross revenue of the month plus VAT on that fee. One per tenant and period;
+    written by `tenants.billing` only, never changed once issued (but for its status)."""
+
+    id = PrefixedIdField(prefix="pinv")
+    number = models.CharField(max_length=60, unique=True)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="platform_invoices")
+    invoice_type = models.CharField(max_length=30, default="platform-commission", editable=False)
+    period = models.CharField(max_length=7, db_index=True, help_text="YYYY-MM")
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="the period's last day")
+    currency = models.CharField(max_length=3)
+    gross_revenue = models.DecimalField(max_digits=18, decimal_places=2)
+    refunded = models.DecimalField(max_digits=18, decimal_places=2, help_text="refunds of the period's orders so far")
+    order_count = models.PositiveIntegerField(default=0)
+    sales_by_domain = models.JSONField(default=dict, blank=True)
+    fee_rate = models.DecimalField(max_digits=6, decimal_places=4)
+    platform_fee = models.DecimalField(max_digits=18, decimal_places=2)
+    vat_rate = models.DecimalField(max_digits=6, decimal_places=4)
+    vat = models.DecimalField(max_digits=18, decimal_places=2)
+    total = models.DecimalField(max_digits=18, decimal_places=2)
+    status = models.CharField(max_length=10, choices=PlatformInvoiceStatus.choices, default=PlatformInvoiceStatus.ISSUED)
+    issued_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period", "tenant__slug"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "period"], name="one_platform_invoice_per_period")]
+        indexes = [models.Index(fields=["status", "-period"], name="platform_invoice_status")]
+
+    def __str__(self):
+        return f"{self.number} ({self.total} {self.currency})"

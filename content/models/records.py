@@ -68,6 +68,12 @@ class DomainRecord(DraftStateMixin, RevisionMixin, models.Model):
     specific_fields: ClassVar[tuple[str, ...]] = ()  # the collection's own fields, pushed as they are
     money_fields: ClassVar[tuple[str, ...]] = ("price",)
     quantity_field: ClassVar[str | None] = None  # what limits how many can be sold (None: one)
+    paid_only: ClassVar[bool] = False  # only sold (pushed into commerce) when it has a price
+    # The (start, end) fields of what is sold — a slot, a course, a validity or availability
+    # window — checked in order by `clean()`; `period_strict`: the end must come after the start.
+    period_fields: ClassVar[tuple[str | None, str | None]] = (None, None)
+    period_error: ClassVar = _("The end is before the start.")
+    period_strict: ClassVar[bool] = False
 
     poi = models.ForeignKey(PointOfInterest, on_delete=models.PROTECT, related_name="%(class)s_records",
                             verbose_name=_("point of interest"))
@@ -102,7 +108,27 @@ class DomainRecord(DraftStateMixin, RevisionMixin, models.Model):
     # ----- what the push needs -------------------------------------------------------------
     def period(self) -> tuple:
         """(start, end) of what is sold: a slot, a course, a validity or availability window."""
-        return None, None
+        start, end = self.period_fields
+        return (getattr(self, start) if start else None), (getattr(self, end) if end else None)
+
+    # ----- validation ----------------------------------------------------------------------
+    def clean(self):
+        """The period in order, then the collection's own rules (`validate`), in one error."""
+        super().clean()
+        errors: dict = {}
+        start, end = (getattr(self, name) if name else None for name in self.period_fields)
+        if start is not None and end is not None and (end <= start if self.period_strict else end < start):
+            errors[self.period_fields[1]] = self.period_error
+        self.validate(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate(self, errors: dict) -> None:
+        """Add the collection's own field errors (`{field: message}`) to `errors`."""
+
+    def is_sold(self) -> bool:
+        """Whether commerce sells it: always, or — for `paid_only` collections — when it has a price."""
+        return not self.paid_only or bool(self.price and self.price > 0)
 
     def quantity(self) -> int | str | None:
         if self.quantity_field is None:
@@ -200,10 +226,6 @@ def _plain(value):
     return str(value)
 
 
-def _require_order(errors: dict, start, end, end_field: str, message) -> None:
-    if start is not None and end is not None and end < start:
-        errors[end_field] = message
-
 
 def record_panels(*specific) -> list:
     """Edit form of a record: identity, the collection's own fields, price, then publishing."""
@@ -270,6 +292,9 @@ class CourseEnrollment(DomainRecord):
     specific_fields = ("course_code", "instructor", "level", "mode", "starts_on", "ends_on", "schedule", "seats",
                        "hours", "is_paid")
     quantity_field = "seats"
+    paid_only = True
+    period_fields = ("starts_on", "ends_on")
+    period_error = _("The course cannot end before it starts.")
 
     class Level(models.TextChoices):
         ALL = "all", _("All levels")
@@ -302,15 +327,6 @@ class CourseEnrollment(DomainRecord):
     def is_paid(self) -> bool:
         return bool(self.price and self.price > 0)
 
-    def period(self):
-        return self.starts_on, self.ends_on
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        _require_order(errors, self.starts_on, self.ends_on, "ends_on", _("The course cannot end before it starts."))
-        if errors:
-            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +341,8 @@ class TransitPass(DomainRecord):
     specific_fields = ("pass_type", "rider_category", "zones", "validity_days", "billing_interval", "valid_from",
                        "valid_until", "max_sales")
     quantity_field = "max_sales"
+    period_fields = ("valid_from", "valid_until")
+    period_error = _("The sale ends before it starts.")
 
     class PassType(models.TextChoices):
         SINGLE = "single", _("Single journey")
@@ -365,15 +383,6 @@ class TransitPass(DomainRecord):
         verbose_name = _("transit pass")
         verbose_name_plural = _("transit passes")
 
-    def period(self):
-        return self.valid_from, self.valid_until
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        _require_order(errors, self.valid_from, self.valid_until, "valid_until", _("The sale ends before it starts."))
-        if errors:
-            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,6 +397,8 @@ class MarketListing(DomainRecord):
     specific_fields = ("category", "unit", "quantity_available", "min_order_quantity", "origin", "organic",
                        "harvested_on", "available_from", "available_until")
     quantity_field = "quantity_available"
+    period_fields = ("available_from", "available_until")
+    period_error = _("Availability ends before it starts.")
 
     class Category(models.TextChoices):
         PRODUCE = "produce", _("Fruit and vegetables")
@@ -429,19 +440,10 @@ class MarketListing(DomainRecord):
     class Meta(DomainRecord.Meta):
         verbose_name = _("market listing")
 
-    def period(self):
-        return self.available_from, self.available_until
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        _require_order(errors, self.available_from, self.available_until, "available_until",
-                       _("Availability ends before it starts."))
+    def validate(self, errors):
         if (self.quantity_available is not None and self.min_order_quantity is not None
                 and self.min_order_quantity > self.quantity_available > 0):
             errors["min_order_quantity"] = _("The minimum order is more than is available.")
-        if errors:
-            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -463,6 +465,7 @@ class Property(DomainRecord):
     commerce_entity = CommerceEntity.PRODUCT
     specific_fields = ("listing_type", "property_type", "bedrooms", "bathrooms", "area_sqm", "address", "furnished",
                        "rent_period", "available_from")
+    period_fields = ("available_from", None)
 
     class ListingType(models.TextChoices):
         SALE = "sale", _("For sale")
@@ -501,15 +504,11 @@ class Property(DomainRecord):
         verbose_name = _("property")
         verbose_name_plural = _("properties")
 
-    def period(self):
-        return self.available_from, None
-
-    def clean(self):
-        super().clean()
+    def validate(self, errors):
         if self.listing_type == self.ListingType.RENT and not self.rent_period:
-            raise ValidationError({"rent_period": _("Say what period the rent is for.")})
+            errors["rent_period"] = _("Say what period the rent is for.")
         if self.listing_type == self.ListingType.SALE and self.rent_period:
-            raise ValidationError({"rent_period": _("A property for sale has no rent period.")})
+            errors["rent_period"] = _("A property for sale has no rent period.")
 
 
 class Rental(DomainRecord):
@@ -522,6 +521,8 @@ class Rental(DomainRecord):
                        "available_from", "available_until")
     money_fields = ("price", "deposit")
     quantity_field = "units_available"
+    period_fields = ("available_from", "available_until")
+    period_error = _("Availability ends before it starts.")
 
     class RentalType(models.TextChoices):
         PROPERTY = "property", _("Property")
@@ -554,18 +555,9 @@ class Rental(DomainRecord):
     def rented_property_cms_id(self) -> str | None:
         return self.rented_property.cms_id if self.rented_property_id else None
 
-    def period(self):
-        return self.available_from, self.available_until
-
-    def clean(self):
-        super().clean()
-        errors = {}
-        _require_order(errors, self.available_from, self.available_until, "available_until",
-                       _("Availability ends before it starts."))
+    def validate(self, errors):
         if self.rented_property_id and self.rental_type != self.RentalType.PROPERTY:
             errors["rented_property"] = _("Only a property rental names a property.")
-        if errors:
-            raise ValidationError(errors)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,6 +651,9 @@ class Event(DomainRecord):
     commerce_entity = CommerceEntity.PRODUCT
     specific_fields = ("category", "starts_at", "ends_at", "organizer", "capacity", "minimum_age", "venue_details")
     quantity_field = "capacity"
+    period_fields = ("starts_at", "ends_at")
+    period_error = _("The event must end after it starts.")
+    period_strict = True
 
     class Category(models.TextChoices):
         CONCERT = "concert", _("Concert")
@@ -688,13 +683,6 @@ class Event(DomainRecord):
     class Meta(DomainRecord.Meta):
         verbose_name = _("event")
 
-    def period(self):
-        return self.starts_at, self.ends_at
-
-    def clean(self):
-        super().clean()
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("The event must end after it starts.")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -710,6 +698,8 @@ class JobListing(DomainRecord):
                        "positions", "application_deadline", "application_url", "application_email")
     money_fields = ("price", "salary_min", "salary_max")
     quantity_field = "positions"
+    paid_only = True
+    period_fields = (None, "application_deadline")
 
     class EmploymentType(models.TextChoices):
         FULL_TIME = "full_time", _("Full time")
@@ -750,18 +740,11 @@ class JobListing(DomainRecord):
     class Meta(DomainRecord.Meta):
         verbose_name = _("job listing")
 
-    def period(self):
-        return None, self.application_deadline
-
-    def clean(self):
-        super().clean()
-        errors = {}
+    def validate(self, errors):
         if self.salary_min is not None and self.salary_max is not None and self.salary_max < self.salary_min:
             errors["salary_max"] = _("The maximum salary is below the minimum.")
         if not (self.application_url or self.application_email):
             errors["application_url"] = _("Say how to apply: a URL or an e-mail address.")
-        if errors:
-            raise ValidationError(errors)
 
 
 # The domain collections by slug (the `aggregate_type` of their events and their `cms_collection`).

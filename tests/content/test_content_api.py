@@ -207,3 +207,29 @@ def test_page_without_translation_in_any_locale_tree_is_still_found(alpha, clien
     page = _about()
     assert Page.objects.filter(slug="about").count() == 1
     assert client_a.get("/store/content/about?locale=ar").json()["id"] == page.pk
+
+
+@pytest.mark.parametrize("path", ["/store/content/about", "/store/content/navigation/main", "/api/v2/pages/",
+                                  "/api/v2/images/"])
+def test_the_content_api_needs_the_storefront_publishable_key(alpha, tenant_a, tenant_b, path):
+    from commerce.regions.models import PublishableApiKey
+    from tests.content.conftest import publishable_key
+    from tests.support.tenants import TEST_TENANTS, host_client
+
+    _menu()  # and the about page
+    anonymous = host_client(TEST_TENANTS["alpha"])
+    for client in (anonymous, host_client(TEST_TENANTS["alpha"], HTTP_X_PUBLISHABLE_API_KEY="pk_unknown"),
+                   host_client(TEST_TENANTS["alpha"], HTTP_X_PUBLISHABLE_API_KEY=publishable_key(tenant_b))):
+        response = client.get(path)
+        assert response.status_code == 401, (path, response.content)
+        assert response.json()["error"]["code"] == "invalid_publishable_key"
+        assert "x-publishable-api-key" in response.json()["error"]["fields"]
+    key = publishable_key(tenant_a)
+    assert host_client(TEST_TENANTS["alpha"], HTTP_X_PUBLISHABLE_API_KEY=key).get(path).status_code == 200
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    PublishableApiKey.objects.filter(token=key).update(revoked_at=timezone.now())
+    cache.clear()  # keys are remembered for a minute per process
+    assert host_client(TEST_TENANTS["alpha"], HTTP_X_PUBLISHABLE_API_KEY=key).get(path).status_code == 401

@@ -51,3 +51,49 @@ def test_each_demo_tenant_covers_its_own_collections():
                for _poi, _name, _kind, _domain, _address, records in seed._places(slug)
                for collection, _slug, _fields in records}
     assert covered == set(COLLECTIONS)
+
+
+def test_the_demo_sells_what_the_cms_pushed_and_is_billed(alpha, tenant_a):
+    """After the content seed (records pushed into commerce) and the demo purchases, the POIs have
+    revenue, the bookings and subscriptions exist, and last month is invoiced — all idempotent."""
+    from django.db import connection
+
+    from commerce.bookings import seed as purchases
+    from commerce.bookings.models import Reservation
+    from commerce.catalog import seed as catalog_seed
+    from commerce.orders.models import Order
+    from commerce.subscriptions.models import Subscription
+    from content.models import POICommerceSummary
+    from content.revenue import snapshot
+    from tenants import billing
+    from tenants import seed as platform_seed
+
+    market = copy.copy(tenant_a)
+    market.slug = "market"
+    context = SeedContext(stdout=io.StringIO())
+    catalog_seed.seed_tenant(market, context)
+    seed.seed_tenant(market, context)
+    for collection, model in COLLECTIONS.items():
+        for record in model.objects.filter(live=True):
+            assert record.commerce_id or not record.is_sold(), (collection, record.slug)
+    purchases.seed_tenant(market, context)
+    assert Order.objects.filter(metadata__demo_settled=True).count() == len(purchases.DEMO_ORDERS["market"])
+    assert Subscription.objects.filter(plan__cms_id__isnull=False).exists()
+    assert not Reservation.objects.exists()  # the market sells no appointments
+
+    platform_seed.settle_workflows(tenant_a)
+    connection.set_tenant(tenant_a)
+    assert snapshot() == 3
+    hall = POICommerceSummary.objects.get(poi__slug="central-market-hall")
+    assert hall.gross > 0 and hall.order_count == 3 and hall.revenue_by_domain
+    stalls = POICommerceSummary.objects.get(poi__slug="market-residences")
+    assert stalls.refunded == 200
+
+    invoice, _ = billing.generate_invoice(tenant_a, billing.Period.previous())
+    assert invoice.gross_revenue > 0 and invoice.total > 0
+
+    connection.set_tenant(tenant_a)
+    before = row_counts([tenant_a.schema_name])
+    purchases.seed_tenant(market, context)
+    seed.seed_tenant(market, context)
+    assert row_counts([tenant_a.schema_name]) == before
