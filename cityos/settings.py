@@ -198,7 +198,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 STORAGES = {
-    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "default": {"BACKEND": "cityos.storage.TenantMediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
