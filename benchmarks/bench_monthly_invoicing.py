@@ -11,8 +11,8 @@ invoice exists: the idempotent re-run).
 import argparse
 import time
 
-from bench_poi_revenue import DOMAINS, bulk_orders, provision, setup_platform
-from support import isolate
+from bench_poi_revenue import DOMAINS, bulk_orders
+from support import isolate, migrate_platform, provision
 
 
 def main():
@@ -32,7 +32,7 @@ def run(options):
     def say(message):
         print(message, flush=True)
 
-    setup_platform(say)
+    migrate_platform(say)
     from django.db import connection
     from django_tenants.utils import schema_context
 

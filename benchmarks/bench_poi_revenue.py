@@ -17,7 +17,7 @@ import argparse
 import time
 from decimal import Decimal
 
-from support import isolate
+from support import isolate, migrate_platform, provision
 
 DOMAINS = [("healthcare", "healthcare-appointments"), ("education", "course-enrollments"),
            ("transportation", "transit-passes"), ("agriculture", "market-listings"), ("real-estate", "rentals"),
@@ -38,22 +38,6 @@ def main():
         run(options)
     finally:
         isolation.cleanup(keep_database=options.keep_db)
-
-
-def setup_platform(say):
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    say("migrating the benchmark database (public and template schemas) …")
-    call_command("setup_platform", verbosity=0, stdout=open("/dev/null", "w"))
-
-
-def provision(slug: str):
-    from tenants.services import provision_tenant
-
-    return provision_tenant(slug, domain=f"{slug}.localhost", name=f"Bench {slug}").tenant
 
 
 def bulk_orders(count: int, *, pois: list[tuple[str, str, str]], start_display_id: int, batch: int = 5000,
@@ -129,7 +113,7 @@ def run(options):
     def say(message):
         print(message, flush=True)
 
-    setup_platform(say)
+    migrate_platform(say)
     from django_tenants.utils import schema_context
 
     from content.models import POICommerceSummary, PointOfInterest

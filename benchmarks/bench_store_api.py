@@ -1,6 +1,6 @@
 """Store API under load: product list, product detail, add to cart, checkout completion.
 
-A database of its own (`cityos_bench_store`, created and migrated here) holds one tenant with
+A database of its own (`cityos_bench_store`, created and migrated here, with a private Redis) holds one tenant with
 10,000 published products; gunicorn (2 sync workers, DEBUG off) serves it; a threaded client
 (httpx, keep-alive) drives each scenario and prints p50 / p95 / p99 latency and requests per
 second. The product list is measured as deployed (per-process page cache on) and with the page
@@ -20,9 +20,8 @@ import time
 
 import httpx
 
-from support_commerce import (
-    TENANT_HOST, Server, ensure_platform, ensure_tenant, load_catalog, prepare_database, print_table, run_load,
-)
+from support import isolate, migrate_platform
+from support_commerce import TENANT_HOST, Server, ensure_tenant, load_catalog, print_table, run_load
 
 VISA = "pm_card_visa"
 ADDRESS = {"first_name": "Bench", "last_name": "Shopper", "address_1": "Olaya Street 1", "city": "Riyadh",
@@ -46,11 +45,18 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database")
     args = parser.parse_args()
 
-    prepare_database("cityos_bench_store", fresh=args.fresh)
+    isolation = isolate("store", fresh=args.fresh)
+    try:
+        return run(args)
+    finally:
+        isolation.cleanup(keep_database=True)
+
+
+def run(args) -> int:
     import django
 
     django.setup()
-    ensure_platform(say)
+    migrate_platform(say)
     tenant = ensure_tenant()
     catalog = load_catalog(tenant, args.products, say)
     headers = {"Host": TENANT_HOST, "x-publishable-api-key": catalog["key"]}

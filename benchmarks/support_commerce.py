@@ -1,68 +1,26 @@
-"""Helpers of the commerce benchmarks: their own database with a big catalog, a gunicorn server
+"""Helpers of the commerce benchmarks: a big catalog, a gunicorn server
 on it, and a threaded HTTP load generator that reports latency percentiles and throughput.
 
-`prepare_database()` must run before `django.setup()` (it points DATABASE_URL at the benchmark
-database). The server runs with DEBUG off and production-like settings.
+The database comes from `support.isolate()`. The server runs with DEBUG off and production-like
+settings.
 """
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from support import ROOT, free_port, provision
 
 TENANT_SLUG = "bench"
 TENANT_HOST = "bench.localhost"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _admin_connect(base):
-    import psycopg
-
-    return psycopg.connect(urlunparse(base._replace(path="/postgres")), autocommit=True)
-
-
-def prepare_database(name: str, *, fresh: bool) -> str:
-    """Create (or, with `fresh`, recreate) the benchmark database; point DATABASE_URL at it."""
-    base = urlparse(os.environ.get("DATABASE_URL") or
-                    f"postgres://cityos:cityos@127.0.0.1:{os.environ.get('CITYOS_PG_PORT', '54329')}/cityos")
-    with _admin_connect(base) as conn:
-        if fresh:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    url = urlunparse(base._replace(path=f"/{name}"))
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityos.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    return url
-
-
-def ensure_platform(say) -> None:
-    from django.core.management import call_command
-
-    say("migrating the benchmark database …")
-    call_command("setup_platform", verbosity=0, stdout=open(os.devnull, "w"))
-
-
 def ensure_tenant():
-    from tenants.services import provision_tenant
-
-    return provision_tenant(TENANT_SLUG, domain=TENANT_HOST, name="Benchmark market").tenant
+    return provision(TENANT_SLUG, "Benchmark market")
 
 
 def load_catalog(tenant, products: int, say) -> dict:
