@@ -1,4 +1,4 @@
-"""The CMS's commerce client: the 26 operations of seeds 000 §6 (`medusaClient.ts`), in-process.
+"""The CMS's commerce client: the operations of seeds 000 §6 (`medusaClient.ts`: headed "26 methods", 25 listed), in-process.
 
 This module is the only door between content and commerce. Content code never imports commerce
 models: it calls these functions, which call the commerce services and query functions and
@@ -23,7 +23,7 @@ errors (`cityos.errors.ServiceError`: `InvalidInput`, `NotFound`, `Conflict`, �
 | listOrdersByMetadata / getOrder / refundOrder | same names, snake case |
 | getCustomer / listCustomers    | same names, snake case                  |
 
-Beyond the 26: upsert look-ups by CMS document id (`find_product_by_cms_id`,
+Beyond the seeds' list: upsert look-ups by CMS document id (`find_product_by_cms_id`,
 `find_booking_by_cms_id`, `find_subscription_plan_by_cms_id`), `update_subscription_product`,
 the revenue queries of Patterns B/C (`poi_revenue`, `bookings_by_poi`, `revenue_between`),
 the storefront read of the product grid (`store_products`: products of a collection, a category

@@ -1,4 +1,4 @@
-"""The commerce client: the 26 operations of seeds 000 §6 against the real commerce services, the
+"""The commerce client: every operation of seeds 000 §6 (25 listed) against the real commerce services, the
 shapes they answer, the errors that pass through, and the import boundary (content imports no
 commerce model; only the client imports commerce at all)."""
 import ast
