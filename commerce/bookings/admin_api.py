@@ -20,13 +20,14 @@ from commerce.core.schema import MoneyField
 
 class BookingOut(serializers.ModelSerializer):
     price = MoneyField()
+    no_show_fee = MoneyField()
     seats_booked = serializers.SerializerMethodField()
 
     class Meta:
         model = Booking
         fields = ["id", "cms_id", "title", "description", "provider_name", "provider_id", "service", "mode",
                   "location", "starts_at", "duration_minutes", "ends_at", "capacity", "seats_booked", "price",
-                  "currency_code", "status", "product_id", "cancelled_at", "cancel_reason", "metadata",
+                  "no_show_fee", "currency_code", "status", "product_id", "cancelled_at", "cancel_reason", "metadata",
                   "created_at", "updated_at"]
 
     def get_seats_booked(self, booking) -> int:
@@ -47,6 +48,8 @@ class BookingIn(serializers.Serializer):
     duration_minutes = serializers.IntegerField(required=False, min_value=5, max_value=1440)
     capacity = serializers.IntegerField(required=False, min_value=1, max_value=100_000)
     price = serializers.DecimalField(max_digits=18, decimal_places=4, min_value=0)
+    no_show_fee = serializers.DecimalField(max_digits=18, decimal_places=4, min_value=0, required=False,
+                                           help_text="charged to the customer's card on a no-show (0: none)")
     currency_code = serializers.CharField(min_length=3, max_length=3)
     status = serializers.ChoiceField(choices=[BookingStatus.DRAFT, BookingStatus.OPEN], required=False)
     cms_id = serializers.CharField(required=False, max_length=64, help_text="on create only")
@@ -55,6 +58,7 @@ class BookingIn(serializers.Serializer):
 
 class ReservationOut(serializers.ModelSerializer):
     amount = MoneyField()
+    no_show_fee = MoneyField()
     booking_title = serializers.CharField(source="booking.title", read_only=True)
     starts_at = serializers.DateTimeField(source="booking.starts_at", read_only=True)
 
@@ -62,7 +66,8 @@ class ReservationOut(serializers.ModelSerializer):
         model = Reservation
         fields = ["id", "booking_id", "booking_title", "starts_at", "order_id", "line_item_id", "customer_id", "email",
                   "seats", "amount", "currency_code", "status", "confirmed_at", "checked_in_at", "completed_at",
-                  "no_show_at", "cancelled_at", "cancel_reason", "seats_released", "metadata", "created_at"]
+                  "no_show_at", "cancelled_at", "cancel_reason", "seats_released", "no_show_fee", "no_show_fee_status",
+                  "no_show_fee_intent_id", "metadata", "created_at"]
 
 
 class ReservationCancelIn(serializers.Serializer):

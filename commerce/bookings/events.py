@@ -17,8 +17,11 @@ BOOKING_CHECKED_IN = "booking.customer.checked_in"
 BOOKING_COMPLETED = "booking.completed"
 BOOKING_NO_SHOW = "booking.no_show"
 BOOKING_CANCELLED = "booking.cancelled"
+BOOKING_NO_SHOW_FEE = "booking.no_show_fee"
+BOOKING_SEATS_RELEASED = "booking.seats_released"
 
-_SLOT = ("booking_id, cms_id, title, provider_name, service, starts_at, ends_at, capacity, price, currency_code, "
+_SLOT = ("booking_id, cms_id, title, provider_name, service, starts_at, ends_at, capacity, price, no_show_fee, "
+         "currency_code, "
          "status, product_id, variant_id, metadata")
 _RESERVATION = ("booking_id (the reservation), slot_id, order_id, line_item_id, customer_id, email, seats, status, "
                 "service_product_id, provider_name, scheduled_at, start_time, end_time, price, currency_code, "
@@ -35,4 +38,8 @@ events.CATALOG.update({
     BOOKING_NO_SHOW: events.EventSpec("booking", _RESERVATION + ", marked_at, seats_released"),
     BOOKING_CANCELLED: events.EventSpec("booking", _RESERVATION + ", cancelled_by, cancellation_reason, "
                                                                   "seats_released"),
+    BOOKING_NO_SHOW_FEE: events.EventSpec("booking", _RESERVATION + ", fee, fee_status (charged / declined / "
+                                                                    "no_card), payment_intent_id, decline_code"),
+    BOOKING_SEATS_RELEASED: events.EventSpec("booking", _RESERVATION + ", seats_released (the slot's seats given "
+                                                                       "back, for its waitlist)"),
 })

@@ -36,6 +36,8 @@ class Booking(Timestamped):
     ends_at = models.DateTimeField(editable=False)
     capacity = models.PositiveIntegerField(default=1, help_text="seats (patients, attendees) the slot takes")
     price = money_field()
+    no_show_fee = money_field(help_text="charged to the card the booking was paid with when the customer does not "
+                                        "come (0: none)")
     currency_code = currency_field()
     status = models.CharField(max_length=20, choices=BookingStatus.choices, default=BookingStatus.OPEN)
     product = models.OneToOneField("catalog.Product", null=True, blank=True, on_delete=models.PROTECT,
@@ -70,6 +72,13 @@ class ReservationStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class NoShowFeeStatus(models.TextChoices):
+    NONE = "", "No fee"
+    CHARGED = "charged", "Charged"
+    DECLINED = "declined", "Declined by the card"
+    NO_CARD = "no_card", "No card to charge"
+
+
 # Reservations that still hold their seats.
 HOLDING = (ReservationStatus.PENDING, ReservationStatus.CONFIRMED, ReservationStatus.CHECKED_IN,
            ReservationStatus.COMPLETED)
@@ -94,6 +103,10 @@ class Reservation(Timestamped):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     seats_released = models.BooleanField(default=False, help_text="its seats were given back to the slot")
+    no_show_fee = money_field(help_text="the no-show fee charged")
+    no_show_fee_status = models.CharField(max_length=20, choices=NoShowFeeStatus.choices, blank=True,
+                                          default=NoShowFeeStatus.NONE)
+    no_show_fee_intent_id = models.CharField(max_length=100, blank=True, help_text="the fee's PaymentIntent")
     metadata = metadata_field()
 
     class Meta:

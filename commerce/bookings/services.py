@@ -16,13 +16,13 @@ from cityos.errors import Conflict, InvalidInput, NotFound
 from cityos.money import fmt, round_money
 from commerce import events as catalog_events
 from commerce.bookings import events
-from commerce.bookings.models import HOLDING, Booking, BookingStatus, Reservation, ReservationStatus
+from commerce.bookings.models import HOLDING, Booking, BookingStatus, NoShowFeeStatus, Reservation, ReservationStatus
 from commerce.catalog import offers
 from commerce.catalog.models import ProductStatus
 from commerce.inventory import services as inventory
 
 SLOT_FIELDS = ("title", "description", "provider_name", "provider_id", "service", "mode", "location", "starts_at",
-               "duration_minutes", "capacity", "price", "currency_code", "metadata")
+               "duration_minutes", "capacity", "price", "no_show_fee", "currency_code", "metadata")
 NO_SHOW_GRACE_MINUTES = 30
 
 
@@ -49,7 +49,7 @@ def _clean(data: dict, *, partial: bool) -> dict:
             errors[name] = ["At least 1."]
         elif name == "currency_code" and not (isinstance(value, str) and len(value) == 3 and value.isalpha()):
             errors[name] = ["A three-letter currency code such as SAR."]
-        elif name == "price":
+        elif name in ("price", "no_show_fee"):
             try:
                 value = Decimal(str(value))
                 if not value.is_finite() or value < 0:
@@ -75,7 +75,7 @@ def slot_payload(booking: Booking) -> dict:
         "provider_name": booking.provider_name, "service": booking.service,
         "starts_at": booking.starts_at.isoformat(), "ends_at": booking.ends_at.isoformat(),
         "capacity": booking.capacity, "price": fmt(booking.price, booking.currency_code),
-        "currency_code": booking.currency_code, "status": booking.status, "product_id": booking.product_id,
+        "no_show_fee": fmt(booking.no_show_fee, booking.currency_code), "currency_code": booking.currency_code, "status": booking.status, "product_id": booking.product_id,
         "variant_id": variant.id if variant else None, "metadata": booking.metadata,
     }
 
@@ -146,7 +146,7 @@ def list_bookings(*, status: str | None = None, poi_id: str | None = None, start
 
 @transaction.atomic
 def create_booking(data: dict) -> Booking:
-    """Offer a slot: `title`, `starts_at`, `duration_minutes`, `capacity`, `price`, `currency_code`,
+    """Offer a slot: `title`, `starts_at`, `duration_minutes`, `capacity`, `price`, `no_show_fee`, `currency_code`,
     `provider_name`, `service`, `mode`, `location`, `description`, `metadata`, `status` (open or
     draft), `cms_id` (unique: the CMS document it comes from), `handle` and `images` (its product)."""
     cleaned = _clean(data, partial=False)
@@ -156,6 +156,7 @@ def create_booking(data: dict) -> Booking:
                        fields={"cms_id": ["Already pushed; update that booking."]})
     booking = Booking(cms_id=cms_id, status=data.get("status", BookingStatus.OPEN), **cleaned)
     booking.price = round_money(booking.price, booking.currency_code)
+    booking.no_show_fee = round_money(booking.no_show_fee, booking.currency_code)
     booking.save()
     extra = {k: data[k] for k in ("handle", "images") if data.get(k)}
     booking.product = offers.create_offer({**_offer_data(booking), **extra}, kind="booking",
@@ -171,8 +172,9 @@ def update_booking(booking_id: str, data: dict) -> Booking:
     (its cancelled reservations stay cancelled). Its product follows: title, price, seats, status."""
     booking = get_booking(booking_id, lock=True)
     cleaned = _clean(data, partial=True)
-    if "price" in cleaned:
-        cleaned["price"] = round_money(cleaned["price"], cleaned.get("currency_code", booking.currency_code))
+    for name in ("price", "no_show_fee"):
+        if name in cleaned:
+            cleaned[name] = round_money(cleaned[name], cleaned.get("currency_code", booking.currency_code))
     changes = [name for name, value in cleaned.items() if getattr(booking, name) != value]
     for name in changes:
         setattr(booking, name, cleaned[name])
@@ -346,10 +348,11 @@ def overdue_reservations(*, now: datetime | None = None, grace_minutes: int = NO
 
 
 @transaction.atomic
-def mark_no_show(reservation_id: str, *, now: datetime | None = None,
-                 grace_minutes: int = NO_SHOW_GRACE_MINUTES) -> Reservation:
-    """The customer did not come: the reservation becomes a no-show and its seats are freed.
-    Refused before the slot's start plus the grace period. Marking it again changes nothing."""
+def mark_no_show(reservation_id: str, *, now: datetime | None = None, grace_minutes: int = NO_SHOW_GRACE_MINUTES,
+                 release_seats: bool = True) -> Reservation:
+    """The customer did not come: the reservation becomes a no-show and (unless `release_seats` is
+    off: the NoShowCheck workflow frees them in a later step) its seats are freed. Refused before
+    the slot's start plus the grace period. Marking it again changes nothing."""
     reservation = get_reservation(reservation_id, lock=True)
     if reservation.status == ReservationStatus.NO_SHOW:
         return reservation
@@ -358,10 +361,68 @@ def mark_no_show(reservation_id: str, *, now: datetime | None = None,
     if reservation.booking.starts_at + timedelta(minutes=grace_minutes) > now:
         raise Conflict("The slot has not begun (plus its grace period) yet.", code="reservation_not_overdue",
                        fields={"starts_at": [reservation.booking.starts_at.isoformat()]})
-    freed = free_seats(reservation)
+    freed = free_seats(reservation) if release_seats else 0
     reservation.status, reservation.no_show_at = ReservationStatus.NO_SHOW, now
     reservation.save()
     _emit_reservation(events.BOOKING_NO_SHOW, reservation, marked_at=now.isoformat(), seats_released=freed)
+    return reservation
+
+
+@transaction.atomic
+def release_seats(reservation_id: str) -> int:
+    """Give a no-show's or a cancelled reservation's seats back to its slot (once); returns the
+    seats freed and, when there were any, tells the slot's waitlist (`booking.seats_released`)."""
+    reservation = get_reservation(reservation_id, lock=True)
+    _require(reservation, (ReservationStatus.NO_SHOW, ReservationStatus.CANCELLED), "given up")
+    if reservation.seats_released:
+        return 0
+    freed = free_seats(reservation)
+    reservation.save(update_fields=["seats_released", "updated_at"])
+    if freed:
+        _emit_reservation(events.BOOKING_SEATS_RELEASED, reservation, seats_released=freed)
+    return freed
+
+
+def _card_of_order(order_id: str) -> tuple[str, str] | None:
+    """(provider, payment method) the order was paid with, when it was paid by card."""
+    from commerce.payments.models import Payment
+
+    payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
+    method = (payment.data or {}).get("payment_method") if payment else None
+    return (payment.provider, method) if method else None
+
+
+@transaction.atomic
+def charge_no_show_fee(reservation_id: str, *, idempotency_key: str) -> Reservation:
+    """Charge the slot's `no_show_fee` to the card the booking was paid with (once: a charged or
+    declined fee is not charged again). A declined card is recorded (`declined`), not raised; a
+    gateway that cannot be reached raises, so the caller retries with the same key."""
+    from commerce.payments import gateway
+
+    reservation = get_reservation(reservation_id, lock=True)
+    _require(reservation, (ReservationStatus.NO_SHOW,), "charged a no-show fee")
+    fee = round_money(reservation.booking.no_show_fee, reservation.currency_code)
+    if reservation.no_show_fee_status or fee <= 0:
+        return reservation
+    card = _card_of_order(reservation.order_id)
+    outcome = {"fee": fmt(fee, reservation.currency_code), "payment_intent_id": "", "decline_code": ""}
+    if card is None:
+        reservation.no_show_fee_status = NoShowFeeStatus.NO_CARD
+    else:
+        provider, method = card
+        try:
+            intent = gateway.charge(provider=provider, amount=fee, currency=reservation.currency_code,
+                                    idempotency_key=idempotency_key, payment_method=method, email=reservation.email,
+                                    description=f"No-show fee: {reservation.booking.title}",
+                                    metadata={"reservation_id": reservation.id, "order_id": reservation.order_id})
+        except gateway.PaymentDeclined as exc:
+            reservation.no_show_fee_status = NoShowFeeStatus.DECLINED
+            outcome.update(payment_intent_id=exc.payment_intent_id, decline_code=exc.decline_code)
+        else:
+            reservation.no_show_fee_status, reservation.no_show_fee = NoShowFeeStatus.CHARGED, fee
+            reservation.no_show_fee_intent_id = outcome["payment_intent_id"] = intent["id"]
+    reservation.save()
+    _emit_reservation(events.BOOKING_NO_SHOW_FEE, reservation, fee_status=reservation.no_show_fee_status, **outcome)
     return reservation
 
 

@@ -83,6 +83,28 @@ def authorize(*, provider: str, amount: Decimal, currency: str, idempotency_key:
     return intent
 
 
+def charge(*, provider: str, amount: Decimal, currency: str, idempotency_key: str, payment_method: str,
+           metadata: dict | None = None, email: str | None = None, description: str | None = None) -> dict:
+    """Charge a card at once (automatic capture) — a fee on a card the customer paid with before;
+    returns the `succeeded` PaymentIntent. A card that needs 3-D Secure cannot be charged
+    without the customer: 402 `payment_requires_action`."""
+    try:
+        intent = adapter(provider).create_payment_intent(
+            amount=to_minor(amount, currency), currency=currency.lower(), idempotency_key=idempotency_key,
+            payment_method=payment_method, confirm=True, capture_method="automatic", metadata=metadata or {},
+            description=description, customer_email=email)
+    except errors.IntegrationError as exc:
+        raise _translate(exc, during="charge") from exc
+    if intent.get("status") == "requires_action":
+        cancel(provider=provider, payment_intent_id=intent["id"], idempotency_key=f"{idempotency_key}:void",
+               reason="abandoned")
+        raise PaymentDeclined("The card needs the customer to authenticate this charge.",
+                              decline_code="authentication_required", payment_intent_id=intent["id"])
+    if intent.get("status") != "succeeded":
+        raise PaymentGatewayRejected(f"Unexpected PaymentIntent status {intent.get('status')}.")
+    return intent
+
+
 def capture(*, provider: str, payment_intent_id: str, amount: Decimal | None, currency: str,
             idempotency_key: str) -> dict:
     try:

@@ -210,8 +210,8 @@ def test_slots_are_added_and_changed_in_the_django_admin(store_a, client_a):
         "title": "Dental check-up", "description": "", "provider_name": "Dr. Omar", "provider_id": "", "service": "Dental",
         "mode": "in_person", "location": "", "starts_at_0": starts.strftime("%Y-%m-%d"),
         "starts_at_1": starts.strftime("%H:%M:%S"), "duration_minutes": 30, "capacity": 2, "price": "150",
-        "currency_code": "SAR", "reservations-TOTAL_FORMS": 0, "reservations-INITIAL_FORMS": 0})
+        "no_show_fee": "25", "currency_code": "SAR", "reservations-TOTAL_FORMS": 0, "reservations-INITIAL_FORMS": 0})
     assert response.status_code == 302, response.content[:2000]
     store_a.use()
     booking = Booking.objects.get(title="Dental check-up")
-    assert booking.product.kind == "booking" and seats_left(booking) == 2
+    assert booking.product.kind == "booking" and seats_left(booking) == 2 and booking.no_show_fee == Decimal("25")
