@@ -63,6 +63,14 @@ INTEGRATION_RETRY_BUDGET = float(env("INTEGRATION_RETRY_BUDGET", "30"))
 # Seconds between the steps of a sandbox delivery (dispatched → started → enroute → completed).
 SANDBOX_DELIVERY_STEP_SECONDS = float(env("SANDBOX_DELIVERY_STEP_SECONDS", "20"))
 
+# Notifications the workflows send (order confirmations, reminders, payouts) go through Django's
+# e-mail backend: printed on the console by default, SMTP when EMAIL_BACKEND says so.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CityOS <no-reply@cityos.localhost>")
+MARKETPLACE_COMMISSION_RATE = env_decimal("MARKETPLACE_COMMISSION_RATE", "0.10")
+
 # ---------------------------------------------------------------------------------------------
 # Applications. Shared apps live in the public schema; tenant apps get one copy per tenant.
 # Each package lists its own Django apps (commerce/__init__.py, ...) so features plug in without

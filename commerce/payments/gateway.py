@@ -83,6 +83,23 @@ def authorize(*, provider: str, amount: Decimal, currency: str, idempotency_key:
     return intent
 
 
+def charge(*, provider: str, amount: Decimal, currency: str, idempotency_key: str, payment_method: str,
+           metadata: dict | None = None, description: str | None = None) -> dict:
+    """Charge a stored payment method now (automatic capture): instalments of a plan. Declines
+    raise `PaymentDeclined` (402), like an authorisation."""
+    try:
+        intent = adapter(provider).create_payment_intent(
+            amount=to_minor(amount, currency), currency=currency.lower(), idempotency_key=idempotency_key,
+            payment_method=payment_method, confirm=True, capture_method="automatic", metadata=metadata or {},
+            description=description)
+    except errors.IntegrationError as exc:
+        raise _translate(exc, during="charge") from exc
+    if intent.get("status") != "succeeded":
+        raise PaymentDeclined(f"The payment was not completed (status {intent.get('status')}).",
+                              error_class="PaymentDeclinedError", payment_intent_id=intent.get("id", ""))
+    return intent
+
+
 def capture(*, provider: str, payment_intent_id: str, amount: Decimal | None, currency: str,
             idempotency_key: str) -> dict:
     try:
