@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-import tests.workflows.definitions  # noqa: F401  (registers the test workflows in this process)
+import tests.workflows.saga_definitions  # noqa: F401  (registers the test workflows in this process)
 from tests.workflows.support import TEST_QUEUE, EngineWorker
 from workflows import engine, kicks
 from workflows.models import FINAL_STATUSES, RunStatus, WorkflowRun

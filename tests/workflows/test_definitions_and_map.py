@@ -98,7 +98,7 @@ def test_definitions_are_checked_when_registered():
         action = "x"
 
     class Clash(Workflow):
-        type = "TestCheap"  # registered by tests/workflows/definitions.py
+        type = "TestCheap"  # registered by tests/workflows/saga_definitions.py
         action = "x"
 
     for bad in (NoAction, Duplicate, Colon, Clash):

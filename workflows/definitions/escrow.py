@@ -111,7 +111,7 @@ class EscrowManagement(Workflow):
         Step("release_funds_or_hold", release_funds_or_hold),
         Step("update_payout_ledger", update_payout_ledger, when=_released),
         Step("create_accounting_entry", create_accounting_entry, system="erpnext", when=_released,
-             policy=timing.policy(policies.ERP_JOURNAL), timeout=60),
+             policy=timing.policy(policies.ERP_JOURNAL), timeout=timing.timeout(60)),
     ]
 
     @classmethod

@@ -84,9 +84,9 @@ PURCHASE = [
     Step("generate_gift_card_code", generate_gift_card_code),
     Step("capture_payment", capture_payment, description="capturePayment (the order's capture)"),
     Step("send_gift_card_email", send_gift_card_email, system="content", policy=timing.policy(policies.CONTENT_NOTIFY),
-         timeout=30),
+         timeout=timing.timeout(30)),
     Step("create_accounting_entry", create_accounting_entry, system="erpnext",
-         policy=timing.policy(policies.ERP_JOURNAL), timeout=60),
+         policy=timing.policy(policies.ERP_JOURNAL), timeout=timing.timeout(60)),
 ]
 REDEEM = [Step("record_redemption", record_redemption)]
 

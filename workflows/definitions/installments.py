@@ -110,7 +110,7 @@ def charge_step(sequence: int) -> Step:
                      outcome="defaulted", summary=f"instalment {sequence} of {plan.count} failed {ATTEMPTS} times")
         ctx.complete({"status": "defaulted", "failed_installment": sequence, "notification": sent})
 
-    return Step(f"charge_{sequence}", run, system="stripe", policy=CHARGE_POLICY, timeout=120,
+    return Step(f"charge_{sequence}", run, system="stripe", policy=CHARGE_POLICY, timeout=timing.timeout(120),
                 description=f"charge instalment {sequence} (3 attempts, then notify)")
 
 

@@ -108,7 +108,7 @@ class LoyaltyPoints(Workflow):
         Step("credit_points", credit_points, description="creditPoints (loyalty wallet)"),
         Step("update_customer_tier", update_customer_tier),
         Step("notify_customer", notify_customer, system="content", policy=timing.policy(policies.CONTENT_NOTIFY),
-             timeout=30),
+             timeout=timing.timeout(30)),
     ]
 
     @classmethod

@@ -268,13 +268,13 @@ class OrderFulfillment(Workflow):
     description = "WF-002: dispatch, pickup, tracking, proof of delivery, stock deduction, vendor payout"
     steps = [
         Step("ensure_delivery", ensure_delivery, compensate=cancel_delivery, system="fleetbase",
-             policy=timing.policy(policies.LOGISTICS_CREATE), timeout=300),
+             policy=timing.policy(policies.LOGISTICS_CREATE), timeout=timing.timeout(300)),
         Step("generate_pick_list", generate_pick_list, description="generatePickList"),
         Step("assign_driver", assign_driver, compensate=cancel_delivery, system="fleetbase",
              policy=timing.policy(policies.LOGISTICS_ASSIGN_DRIVER),
-             compensation_policy=timing.policy(policies.LOGISTICS_CANCEL), timeout=60, description="assignDriver"),
+             compensation_policy=timing.policy(policies.LOGISTICS_CANCEL), timeout=timing.timeout(60), description="assignDriver"),
         Step("optimize_route", optimize_route, system="fleetbase", policy=timing.policy(policies.LOGISTICS_ETA),
-             timeout=30, description="optimizeRoute"),
+             timeout=timing.timeout(30), description="optimizeRoute"),
         Step("await_pickup", await_pickup, system="fleetbase", policy=timing.policy(policies.LOGISTICS_TRACKING),
              description="awaitPickup (signal delivery.order.picked_up)"),
         Step("track_delivery", track_delivery, system="fleetbase", policy=timing.policy(policies.LOGISTICS_TRACKING),
@@ -284,11 +284,11 @@ class OrderFulfillment(Workflow):
              description="awaitDeliveryProof (signals delivery.order.delivered, delivery.proof.submitted)"),
         Step("confirm_delivery", confirm_delivery, description="confirmDelivery"),
         Step("update_inventory_deducted", update_inventory_deducted, system="erpnext",
-             policy=timing.policy(policies.ERP_INVENTORY), timeout=60, description="updateInventoryDeducted"),
+             policy=timing.policy(policies.ERP_INVENTORY), timeout=timing.timeout(60), description="updateInventoryDeducted"),
         sleep("payout_hold", seconds=lambda ctx: timing.seconds("payout_hold"), when=_pays_vendors,
               description="triggerVendorPayout timer (T + 7 days)"),
         Step("trigger_vendor_payout", trigger_vendor_payout, system="erpnext", when=_pays_vendors,
-             policy=timing.policy(policies.ERP_SYNC_ORDER), timeout=60, description="triggerVendorPayout"),
+             policy=timing.policy(policies.ERP_SYNC_ORDER), timeout=timing.timeout(60), description="triggerVendorPayout"),
     ]
 
     @classmethod

@@ -139,13 +139,13 @@ class OrderSplitAndRouting(Workflow):
         Step("split_order_by_vendor", split_order_by_vendor),
         Step("calculate_commissions_per_vendor", calculate_commissions_per_vendor),
         Step("split_payment", split_payment, system="stripe", policy=timing.policy(policies.PAYMENT_CAPTURE),
-             timeout=60, description="splitPayment (after signal order.payment_captured)"),
+             timeout=timing.timeout(60), description="splitPayment (after signal order.payment_captured)"),
         Step("create_vendor_orders", create_vendor_orders),
         Step("create_delivery_orders_per_vendor", create_delivery_orders_per_vendor, compensate=cancel_delivery_orders,
              system="fleetbase", policy=timing.policy(policies.LOGISTICS_CREATE),
-             compensation_policy=timing.policy(policies.LOGISTICS_CANCEL), timeout=300),
+             compensation_policy=timing.policy(policies.LOGISTICS_CANCEL), timeout=timing.timeout(300)),
         Step("notify_vendors", notify_vendors, system="content", policy=timing.policy(policies.CONTENT_NOTIFY),
-             timeout=30),
+             timeout=timing.timeout(30)),
         Step("start_fulfillments", start_fulfillments),
     ]
 

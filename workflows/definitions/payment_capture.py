@@ -102,12 +102,12 @@ class PaymentCapture(Workflow):
     description = "WF-009: capture, vendor split, platform commission, transaction, ERPNext entry, audit"
     steps = [
         Step("capture_payment_intent", capture_payment_intent, system="stripe",
-             policy=timing.policy(policies.PAYMENT_CAPTURE), timeout=120),
+             policy=timing.policy(policies.PAYMENT_CAPTURE), timeout=timing.timeout(120)),
         Step("split_payment_to_vendors", split_payment_to_vendors, when=_has_vendors),
         Step("hold_platform_commission", hold_platform_commission, when=_has_vendors),
         Step("record_transaction", record_transaction),
         Step("create_accounting_entry", create_accounting_entry, system="erpnext",
-             policy=timing.policy(policies.ERP_INVOICE), timeout=60),
+             policy=timing.policy(policies.ERP_INVOICE), timeout=timing.timeout(60)),
         audit_step("payment.captured", entity_type="order", entity_id=_order_id,
                    summary=lambda ctx: f"payment captured: {ctx.results['capture_payment_intent']['captured']}"),
     ]

@@ -175,12 +175,12 @@ class Reconciliation(Workflow):
     description = "WF-014: the day's captures and refunds against the gateway and ERPNext"
     steps = [
         Step("fetch_gateway_transactions", fetch_gateway_transactions, system="stripe",
-             policy=timing.policy(policies.PAYMENT_CAPTURE), timeout=300),
+             policy=timing.policy(policies.PAYMENT_CAPTURE), timeout=timing.timeout(300)),
         Step("fetch_commerce_transactions", fetch_commerce_transactions),
         Step("compare_and_find_discrepancies", compare_and_find_discrepancies, system="erpnext",
-             policy=timing.policy(policies.ERP_SYNC_ORDER), timeout=300),
+             policy=timing.policy(policies.ERP_SYNC_ORDER), timeout=timing.timeout(300)),
         Step("create_reconciliation_report", create_reconciliation_report),
         Step("flag_unmatched_transactions", flag_unmatched_transactions),
         Step("notify_finance_team", notify_finance_team, system="content", policy=timing.policy(policies.CONTENT_NOTIFY),
-             timeout=30, when=lambda ctx: not ctx.results["create_reconciliation_report"]["balanced"]),
+             timeout=timing.timeout(30), when=lambda ctx: not ctx.results["create_reconciliation_report"]["balanced"]),
     ]

@@ -74,9 +74,9 @@ class OrderReviewReminder(Workflow):
     steps = [
         sleep("wait_for_review_window", seconds=lambda ctx: timing.seconds("review_first_reminder")),
         Step("check_if_already_reviewed", check_if_already_reviewed),
-        Step("send_review_reminder", send_review_reminder, system="content", policy=NOTIFY, timeout=30),
+        Step("send_review_reminder", send_review_reminder, system="content", policy=NOTIFY, timeout=timing.timeout(30)),
         sleep("wait_for_second_window", seconds=lambda ctx: timing.seconds("review_final_reminder")),
-        Step("send_final_reminder", send_final_reminder, system="content", policy=NOTIFY, timeout=30),
+        Step("send_final_reminder", send_final_reminder, system="content", policy=NOTIFY, timeout=timing.timeout(30)),
     ]
 
     @classmethod

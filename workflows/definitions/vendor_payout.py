@@ -130,18 +130,18 @@ class VendorPayout(Workflow):
     steps = [
         Step("validate_payout_eligibility", validate_payout_eligibility),
         Step("verify_vendor_identity", verify_vendor_identity, system="waltid",
-             policy=timing.policy(policies.IDENTITY_VERIFY), timeout=60,
+             policy=timing.policy(policies.IDENTITY_VERIFY), timeout=timing.timeout(60),
              when=lambda ctx: ctx.results["validate_payout_eligibility"]["first_payout"]),
         Step("calculate_net_payout", calculate_net_payout),
         Step("initiate_transfer", initiate_transfer, system="stripe", policy=timing.policy(policies.PAYMENT_TRANSFER),
-             timeout=120),
+             timeout=timing.timeout(120)),
         Step("await_transfer_completion", await_transfer_completion,
              description="awaitTransferCompletion (signal payment.transfer.completed)"),
         Step("update_payout_status", update_payout_status),
         Step("create_settlement_report", create_settlement_report, system="erpnext",
-             policy=timing.policy(policies.ERP_JOURNAL), timeout=60),
+             policy=timing.policy(policies.ERP_JOURNAL), timeout=timing.timeout(60)),
         Step("notify_vendor", notify_vendor, system="content", policy=timing.policy(policies.CONTENT_NOTIFY),
-             timeout=30),
+             timeout=timing.timeout(30)),
     ]
 
     @classmethod

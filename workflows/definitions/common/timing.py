@@ -4,8 +4,9 @@ Every duration has a name and a default from the seeds (pickup within a day, rev
 after 3 and 7 days, payouts 7 days after delivery, …). Day-scale durations are counted in days
 of `WORKFLOW_DAY_SECONDS` (86400); any single one can be set in seconds with `WORKFLOW_DURATIONS`
 (a dict in Django settings, or JSON in the environment variable of that name). The intervals of
-the workflows' retry policies are multiplied by `WORKFLOW_RETRY_SCALE` (1). Tests and demos use
-these to run a week of waiting in seconds; production leaves them alone.
+the workflows' retry policies are multiplied by `WORKFLOW_RETRY_SCALE` (1), their steps' timeouts by
+`WORKFLOW_TIMEOUT_SCALE` (1). Tests and demos use these to run a week of waiting in seconds;
+production leaves them alone.
 """
 import json
 import os
@@ -66,6 +67,14 @@ def seconds(name: str) -> float:
 def days(count: float) -> float:
     """`count` days, in seconds (scaled like the day-based durations)."""
     return float(count) * seconds("day")
+
+
+def timeout(seconds: float) -> float:
+    """A step's timeout (seeds §4.2: 30 s by default, 2 min for payments, 5 min for logistics),
+    multiplied by WORKFLOW_TIMEOUT_SCALE (read when the definitions are imported). A run whose
+    worker died is resumed once its step's lease — the timeout plus WORKFLOW_LEASE_GRACE — has
+    expired, so tests that kill workers shorten both."""
+    return float(seconds) * float(_setting("WORKFLOW_TIMEOUT_SCALE") or 1.0)
 
 
 def retry_scale() -> float:
