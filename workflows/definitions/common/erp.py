@@ -7,6 +7,8 @@ platform keeps stock levels (commerce inventory), so ERPNext gets an opening Mat
 the on-hand quantity commerce holds (once per item; concurrent orders of a new item wait on an
 advisory lock, and the receipt's idempotency key makes it happen once even across retries).
 """
+import weakref
+
 from django.db import connection
 from django.db.models import Sum
 
@@ -16,6 +18,23 @@ from integrations.tenancy import current_slug
 
 WAREHOUSE = "Stores"
 SHIPPING_ITEM = "shipping"
+
+# What this process already made sure an ERPNext has (items, opening stock, customers), per adapter
+# instance: ERPNext never loses them, so each is checked once per process instead of once per order.
+# Keyed by the instance itself (weakly), not by its id(): a rebuilt adapter (settings changed,
+# `registry.reset()`) starts with nothing remembered, and a freed one's id can never alias it.
+_ensured: "weakref.WeakKeyDictionary[object, dict[tuple[str, str], str]]" = weakref.WeakKeyDictionary()
+
+
+def _once(kind: str, key: str, make) -> str | None:
+    """`make()` the first time (its answer is remembered unless None)."""
+    remembered = _ensured.setdefault(adapter(), {})
+    if (kind, key) in remembered:
+        return remembered[(kind, key)]
+    made = make()
+    if made is not None:
+        remembered[(kind, key)] = made
+    return made
 
 
 def adapter():
@@ -44,17 +63,16 @@ def ensure_customer(order) -> str:
     """The order's customer in ERPNext (created once per commerce customer); returns its name."""
     from workflows.definitions.common.orders import customer_name
 
-    erp = adapter()
     key = f"customer:{current_slug()}:{order.customer_id or order.email}"
-    customer = erp.create_customer(customer_name=f"{customer_name(order)} <{order.email}>", idempotency_key=key,
-                                   email=order.email)
-    return customer["name"]
+    return _once("customer", key, lambda: adapter().create_customer(
+        customer_name=f"{customer_name(order)} <{order.email}>", idempotency_key=key, email=order.email)["name"])
 
 
 def ensure_item(sku: str, title: str, *, service: bool = False) -> str:
     code = item_code(sku)
-    adapter().create_item(item_code=code, item_name=title[:140] or sku, idempotency_key=f"item:{code}",
-                          item_group="Services" if service else "Products", is_stock_item=not service)
+    _once("item", code, lambda: adapter().create_item(
+        item_code=code, item_name=title[:140] or sku, idempotency_key=f"item:{code}",
+        item_group="Services" if service else "Products", is_stock_item=not service)["name"])
     return code
 
 
@@ -65,16 +83,21 @@ def stocked_quantity(inventory_item_id: str) -> int:
 
 def ensure_opening_stock(code: str, inventory_item_id: str) -> None:
     """Give ERPNext the stock commerce holds of an item it has never stocked."""
+    _once("stock", code, lambda: _opening_stock(code, inventory_item_id))
+
+
+def _opening_stock(code: str, inventory_item_id: str) -> str:
     erp = adapter()
     with connection.cursor() as cursor:  # held until the step's transaction ends
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"erp-opening-stock:{code}"])
     if erp.get_stock_levels(item_codes=[code], warehouse=warehouse()):
-        return
+        return "stocked"
     quantity = stocked_quantity(inventory_item_id)
     if quantity <= 0:
-        return
+        return None  # nothing to give it yet: looked at again next time
     erp.create_stock_entry(stock_entry_type="Material Receipt", idempotency_key=f"opening-stock:{code}",
                            items=[{"item_code": code, "qty": quantity, "t_warehouse": warehouse()}])
+    return "received"
 
 
 def ensure_supplier(vendor) -> str:
