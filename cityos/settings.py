@@ -280,6 +280,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Tasks keep their database connections the way web requests do (CONN_MAX_AGE, health checks:
+# `cityos.celery` closes unusable or expired ones around each task). Unset, Celery closes every
+# connection around every task, and each task pays for new PostgreSQL sessions (default and sandbox);
+# set, it still recycles them all after this many tasks.
+CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 # Seconds a worker heartbeat stays valid in Redis; /health reports no worker once it lapses.
 WORKER_HEARTBEAT_TTL = 15
 
