@@ -240,7 +240,7 @@ def create_accounting_entries(ctx):
     order = orders.load(_order_id(ctx))
     adapter = erp.adapter()
     key = ctx.idempotency_key
-    refs = order_services.external_refs(order.id, "erpnext")
+    refs = (order.external_refs or {}).get("erpnext") or {}
     made = {"journal_entries": []}
 
     def undo():
