@@ -9,7 +9,7 @@ import socket
 import threading
 
 from celery import Celery
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import task_postrun, task_prerun, worker_ready, worker_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cityos.settings")
 
@@ -23,6 +23,18 @@ def _install_beat_schedule(sender, **kwargs):
     from cityos.schedules import collect_schedules
 
     sender.conf.beat_schedule = collect_schedules()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender=None, **kwargs):
+    """Around each task, close the connections that are broken or older than CONN_MAX_AGE — as
+    Django does around each request — and keep the others (see CELERY_DB_REUSE_MAX)."""
+    from django.db import close_old_connections, connection
+
+    if getattr(getattr(sender, "request", None), "is_eager", False) or connection.in_atomic_block:
+        return  # run inline by its caller, inside the caller's transaction
+    close_old_connections()
 
 
 _heartbeat_stop = threading.Event()

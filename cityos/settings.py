@@ -63,6 +63,14 @@ INTEGRATION_RETRY_BUDGET = float(env("INTEGRATION_RETRY_BUDGET", "30"))
 # Seconds between the steps of a sandbox delivery (dispatched → started → enroute → completed).
 SANDBOX_DELIVERY_STEP_SECONDS = float(env("SANDBOX_DELIVERY_STEP_SECONDS", "20"))
 
+# Notifications the workflows send (order confirmations, reminders, payouts) go through Django's
+# e-mail backend: printed on the console by default, SMTP when EMAIL_BACKEND says so.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CityOS <no-reply@cityos.localhost>")
+MARKETPLACE_COMMISSION_RATE = env_decimal("MARKETPLACE_COMMISSION_RATE", "0.10")
+
 # ---------------------------------------------------------------------------------------------
 # Applications. Shared apps live in the public schema; tenant apps get one copy per tenant.
 # Each package lists its own Django apps (commerce/__init__.py, ...) so features plug in without
@@ -272,6 +280,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Tasks keep their database connections the way web requests do (CONN_MAX_AGE, health checks:
+# `cityos.celery` closes unusable or expired ones around each task). Unset, Celery closes every
+# connection around every task, and each task pays for new PostgreSQL sessions (default and sandbox);
+# set, it still recycles them all after this many tasks.
+CELERY_DB_REUSE_MAX = int(env("CELERY_DB_REUSE_MAX", "1000"))
 # Seconds a worker heartbeat stays valid in Redis; /health reports no worker once it lapses.
 WORKER_HEARTBEAT_TTL = 15
 

@@ -70,12 +70,17 @@ def fan_out(task_name: str, kwargs: dict | None = None) -> int:
 
 @shared_task(name="cityos.probe", ignore_result=False)
 def probe() -> dict:
-    """Report where the task ran: the schema, tenant and correlation id it saw (diagnostics, tests)."""
+    """Report where the task ran: the schema, tenant and correlation id it saw, the worker process
+    and its database session (diagnostics, tests)."""
     import os
 
     context = log_context.current()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend_pid = cursor.fetchone()[0]
     return {
         "schema": connection.schema_name,
         "correlation_id": context.get("correlation_id"),
         "pid": os.getpid(),
+        "db_backend_pid": backend_pid,
     }

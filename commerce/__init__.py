@@ -15,6 +15,16 @@ SCHEMA_ENUM_NAMES = {
     "OrderStatusEnum": "commerce.orders.models.OrderStatus",
     "ShippingProviderEnum": "commerce.shipping.models.ShippingProvider",
     "PaymentProviderEnum": "commerce.payments.gateway.PROVIDERS",
+    "VendorStatusEnum": "commerce.marketplace.models.VendorStatus",
+    "VendorOrderStatusEnum": "commerce.marketplace.models.VendorOrderStatus",
+    "CommissionStatusEnum": "commerce.marketplace.models.CommissionStatus",
+    "CommissionKindEnum": "commerce.marketplace.models.CommissionKind",
+    "PayoutStatusEnum": "commerce.marketplace.models.PayoutStatus",
+    "DisputeStatusEnum": "commerce.payments.models.DisputeStatus",
+    "EscrowStatusEnum": "commerce.payments.models.EscrowStatus",
+    "InstallmentPlanStatusEnum": "commerce.payments.models.InstallmentPlanStatus",
+    "InstallmentStatusEnum": "commerce.payments.models.InstallmentStatus",
+    "InstallmentIntervalEnum": "commerce.payments.models.InstallmentInterval",
 }
 
 TENANT_APPS: list[str] = [
@@ -30,6 +40,7 @@ TENANT_APPS: list[str] = [
     "commerce.loyalty",
     "commerce.carts",
     "commerce.orders",
+    "commerce.marketplace",
     "commerce.payments",
     "commerce.invoices",
     "commerce.reviews",

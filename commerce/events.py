@@ -31,6 +31,31 @@ GIFT_CARD_PURCHASED = "gift_card.purchased"
 GIFT_CARD_REDEEMED = "gift_card.redeemed"
 LOYALTY_POINTS_EARNED = "loyalty.points_earned"
 LOYALTY_POINTS_REDEEMED = "loyalty.points_redeemed"
+CART_COMPLETED = "cart.completed"
+ORDER_CANCEL_REQUESTED = "order.cancel_requested"
+RETURN_ARRIVED = "return.arrived"
+RETURN_REJECTED = "return.rejected"
+PAYMENT_CAPTURE_REQUESTED = "payment.capture_requested"
+VENDOR_CREATED = "vendor.created"
+VENDOR_UPDATED = "vendor.updated"
+VENDOR_ORDER_CREATED = "vendor_order.created"
+VENDOR_ORDER_UPDATED = "vendor_order.updated"
+COMMISSION_RELEASED = "commission.released"
+COMMISSION_REVERSED = "commission.reversed"
+PAYOUT_REQUESTED = "payout.requested"
+PAYOUT_PAID = "payout.paid"
+PAYOUT_FAILED = "payout.failed"
+ESCROW_HELD = "escrow.held"
+ESCROW_RELEASED = "payment.escrow.released"
+INSTALLMENT_PLAN_CREATED = "installment_plan.created"
+INSTALLMENT_PAID = "installment.paid"
+INSTALLMENT_FAILED = "installment.failed"
+INSTALLMENT_PLAN_CANCELLED = "plan.cancelled"
+INSTALLMENT_PLAN_CLOSED = "installment_plan.closed"
+DISPUTE_OPENED = "dispute.opened"
+DISPUTE_EVIDENCE_PREPARED = "dispute.evidence_prepared"
+DISPUTE_CLOSED = "payment.dispute.closed"
+RECONCILIATION_COMPLETED = "reconciliation.completed"
 
 
 @dataclass(frozen=True)
@@ -90,6 +115,52 @@ CATALOG: dict[str, EventSpec] = {
         "account_id, customer_id, points, balance, tier, reason, reference")),
     LOYALTY_POINTS_REDEEMED: EventSpec("loyalty_account", (
         "account_id, customer_id, points, balance, tier, reason, reference")),
+    CART_COMPLETED: EventSpec("cart", (
+        "cart_id, order_id, customer_id, currency_code, total_amount, is_multi_vendor, payment_intent_id, "
+        "gateway, items_by_vendor [{vendor_id, items [{line_item_id, variant_id, quantity, price}]}] "
+        "(written with order.placed when the order has items of several vendors)")),
+    ORDER_CANCEL_REQUESTED: EventSpec("order", (
+        "order_id, display_id, reason, requested_by, currency_code, payment {provider, payment_intent_id, status}")),
+    RETURN_ARRIVED: EventSpec("return", "return_id, order_id, items [{line_item_id, sku, quantity, condition}]"),
+    RETURN_REJECTED: EventSpec("return", "return_id, order_id, reason"),
+    PAYMENT_CAPTURE_REQUESTED: EventSpec("order", (
+        "order_id, display_id, currency_code, amount (null: all), requested_by, payment {provider, "
+        "payment_intent_id, status}")),
+    VENDOR_CREATED: EventSpec("vendor", "vendor_id, handle, name, email, status, uses_escrow"),
+    VENDOR_UPDATED: EventSpec("vendor", "vendor_id, handle, status, changes [field names]"),
+    VENDOR_ORDER_CREATED: EventSpec("vendor_order", (
+        "vendor_order_id, order_id, vendor_id, currency_code, subtotal, commission_amount, net_amount, "
+        "items [{line_item_id, quantity, total, commission_rate}]")),
+    VENDOR_ORDER_UPDATED: EventSpec("vendor_order", (
+        "vendor_order_id, order_id, vendor_id, status, delivery_order_id, tracking_number")),
+    COMMISSION_RELEASED: EventSpec("vendor", (
+        "vendor_id, order_id, transaction_ids, amount (net made payable), currency_code, reason")),
+    COMMISSION_REVERSED: EventSpec("vendor", (
+        "vendor_id, order_id, transaction_ids, amount (net taken back), currency_code, reference")),
+    PAYOUT_REQUESTED: EventSpec("payout", (
+        "payout_id, vendor_id, amount, currency_code, transaction_ids, period_start, period_end, method")),
+    PAYOUT_PAID: EventSpec("payout", "payout_id, vendor_id, amount, currency_code, transfer_id, paid_at"),
+    PAYOUT_FAILED: EventSpec("payout", "payout_id, vendor_id, amount, currency_code, status, reason"),
+    ESCROW_HELD: EventSpec("escrow", "escrow_id, order_id, vendor_order_id, vendor_id, amount, currency_code"),
+    ESCROW_RELEASED: EventSpec("escrow", (
+        "escrow_id, order_id, vendor_order_id, amount, currency_code, released_to, released_at, release_reason")),
+    INSTALLMENT_PLAN_CREATED: EventSpec("installment_plan", (
+        "plan_id, order_id, customer_id, currency_code, total, count, interval, installments [{sequence, amount, "
+        "due_at}]")),
+    INSTALLMENT_PAID: EventSpec("installment_plan", (
+        "plan_id, order_id, sequence, amount, currency_code, payment_intent_id, paid_total")),
+    INSTALLMENT_FAILED: EventSpec("installment_plan", (
+        "plan_id, order_id, sequence, amount, currency_code, attempts, error")),
+    INSTALLMENT_PLAN_CANCELLED: EventSpec("installment_plan", "plan_id, order_id, reason"),
+    INSTALLMENT_PLAN_CLOSED: EventSpec("installment_plan", "plan_id, order_id, status, paid_total, currency_code"),
+    DISPUTE_OPENED: EventSpec("dispute", (
+        "dispute_id, order_id, gateway_dispute_id, gateway, payment_intent_id, amount, currency_code, reason, "
+        "evidence_due_by, vendor_ids")),
+    DISPUTE_EVIDENCE_PREPARED: EventSpec("dispute", "dispute_id, order_id, evidence (what was gathered)"),
+    DISPUTE_CLOSED: EventSpec("dispute", "dispute_id, order_id, gateway_dispute_id, status (won, lost), amount, "
+                                         "currency_code, note"),
+    RECONCILIATION_COMPLETED: EventSpec("reconciliation", (
+        "report_id, date, balanced, payments_checked, refunds_checked, discrepancies (count)")),
 }
 
 

@@ -8,7 +8,9 @@ from commerce.customers import admin_api as customers_admin
 from commerce.giftcards import admin_api as giftcards_admin
 from commerce.inventory import admin_api as inventory_admin
 from commerce.invoices import admin_api as invoices_admin
+from commerce.marketplace import admin_api as marketplace_admin
 from commerce.orders import admin_api as orders_admin
+from commerce.payments import admin_api as payments_admin
 from commerce.pricing import admin_api as pricing_admin
 from commerce.promotions import admin_api as promotions_admin
 from commerce.regions import admin_api as regions_admin
@@ -47,6 +49,7 @@ store = [
     path("orders", orders.MyOrdersView.as_view(), name="store-orders"),
     path("orders/<str:order_id>", orders.OrderView.as_view(), name="store-order"),
     path("orders/<str:order_id>/returns", orders.OrderReturnsView.as_view(), name="store-order-returns"),
+    path("orders/<str:order_id>/cancel", orders.OrderCancelView.as_view(), name="store-order-cancel"),
 ]
 
 router = SimpleRouter(trailing_slash=False)
@@ -69,6 +72,17 @@ router.register("orders", orders_admin.OrderViewSet, basename="admin-orders")
 router.register("returns", orders_admin.ReturnViewSet, basename="admin-returns")
 router.register("invoices", invoices_admin.InvoiceViewSet, basename="admin-invoices")
 router.register("reviews", reviews_admin.ReviewViewSet, basename="admin-reviews")
+router.register("disputes", payments_admin.DisputeViewSet, basename="admin-disputes")
+router.register("installment-plans", payments_admin.InstallmentPlanViewSet, basename="admin-installment-plans")
+router.register("escrow-holds", payments_admin.EscrowHoldViewSet, basename="admin-escrow-holds")
+router.register("reconciliation-reports", payments_admin.ReconciliationReportViewSet,
+                basename="admin-reconciliation-reports")
+router.register("vendors", marketplace_admin.VendorViewSet, basename="admin-vendors")
+router.register("vendor-orders", marketplace_admin.VendorOrderViewSet, basename="admin-vendor-orders")
+router.register("commission-rules", marketplace_admin.CommissionRuleViewSet, basename="admin-commission-rules")
+router.register("commission-transactions", marketplace_admin.CommissionTransactionViewSet,
+                basename="admin-commission-transactions")
+router.register("payouts", marketplace_admin.PayoutViewSet, basename="admin-payouts")
 
 admin = [
     path("stock-levels", inventory_admin.StockLevelsView.as_view(), name="admin-stock-levels"),

@@ -53,7 +53,7 @@ EVENT_WORKFLOW_MAP: dict[str, tuple[Route, ...]] = {
         route("SameDayDelivery", when=when_payload("shipping_method", "same_day")),
         route("GroceryFreshDelivery", when=when_payload("has_perishable_items")),
     ),
-    "order.fulfillment_started": _routes("OrderFulfillment"),
+    "order.fulfillment_started": _routes(route("OrderFulfillment", when=when_payload("provider", "fleetbase"))),
     "delivery.status_changed": _routes("OrderFulfillment"),
     "order.cancel_requested": _routes("OrderCancellation"),
     "order.cancelled": _routes("OrderCancellation"),
@@ -62,10 +62,12 @@ EVENT_WORKFLOW_MAP: dict[str, tuple[Route, ...]] = {
     "refund.requested": _routes("RefundProcessing"),
     "dispute.opened": _routes("OrderDispute"),
     "cart.completed": _routes(route("OrderSplitAndRouting", when=when_payload("is_multi_vendor"))),
+    # written by OrderFulfillment (aggregate order) when a delivery arrived; Fleetbase's own
+    # `delivery.order.delivered` (keyed by its order id) is a signal for OrderFulfillment
     "delivery.completed": _routes("OrderReviewReminder"),
-    "delivery.order.delivered": _routes("OrderReviewReminder"),
     # -- payment and financial (WF-009 … WF-015) --------------------------------------------
     "checkout.completed": _routes("PaymentCapture"),
+    "payment.capture_requested": _routes("PaymentCapture"),
     "payment.initiated": _routes("MultiGatewayPayment"),
     "payout.requested": _routes("VendorPayout"),
     "order.completed": _routes("LoyaltyPoints", route("B2BInvoicing", when=when_payload("payment_terms"))),

@@ -59,12 +59,29 @@ class LeaseLost(Exception):
     """Another worker took the run over (this one overran its lease): abandon, roll back."""
 
 
+def _integration_cause(exc: BaseException) -> taxonomy.IntegrationError | None:
+    """The integration error a service wrapped (`raise ServiceError(...) from gateway_error`)."""
+    seen = set()
+    cause = exc.__cause__
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, taxonomy.IntegrationError):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__
+    return None
+
+
 def classify(exc: BaseException) -> taxonomy.IntegrationError | BaseException:
     """The taxonomy error for a step failure: integration errors as they are, lost database
-    connections as retryable network errors, socket timeouts as timeouts; anything else (a bug)
-    stays itself and is not retried."""
+    connections as retryable network errors, socket timeouts as timeouts; a service error raised
+    from an integration error (a commerce service translating a gateway failure for its API)
+    as that integration error, so a transient gateway failure inside a service is retried;
+    anything else (a bug, a business refusal) stays itself and is not retried."""
     if isinstance(exc, taxonomy.IntegrationError):
         return exc
+    cause = _integration_cause(exc)
+    if cause is not None:
+        return cause
     if isinstance(exc, (OperationalError, InterfaceError)):
         return taxonomy.NetworkError(f"database: {exc}", system="cityos")
     if isinstance(exc, (TimeoutError,)):

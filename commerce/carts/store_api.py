@@ -53,11 +53,17 @@ class PaymentSessionInput(serializers.Serializer):
     provider = serializers.ChoiceField(choices=services.PAYMENT_PROVIDERS, default="sandbox")
 
 
+class InstallmentsInput(serializers.Serializer):
+    count = serializers.IntegerField(min_value=2, max_value=12)
+    interval = serializers.ChoiceField(choices=["weekly", "biweekly", "monthly"], default="monthly")
+
+
 class CompleteInput(serializers.Serializer):
     payment_method = serializers.CharField(required=False, max_length=100,
                                            help_text="a card token or test card number, e.g. pm_card_visa or 4242 4242 4242 4242")
     provider = serializers.ChoiceField(choices=services.PAYMENT_PROVIDERS, required=False,
                                        help_text="default: the payment session's provider, else sandbox")
+    installments = InstallmentsInput(required=False, help_text="pay in instalments (buy now, pay later)")
 
 
 def _valid(serializer_class, request):
@@ -209,7 +215,8 @@ class CompleteView(CartView):
         data = _valid(CompleteInput, request)
         self.cart(cart_id, load=False)
         result = checkout.complete_cart(cart_id, payment_method=data.get("payment_method"),
-                                        provider=data.get("provider"))
+                                        provider=data.get("provider"),
+                                        installments=dict(data["installments"]) if data.get("installments") else None)
         if result.lines is not None:
             order = present_order(result.order, items=result.lines)
         else:

@@ -13,7 +13,8 @@ from commerce.core.schema import AdminOrderSerializer, ReturnSerializer
 from commerce.orders import services
 from commerce.orders.models import FulfillmentStatus, OrderStatus, PaymentStatus, Return, ReturnStatus
 from commerce.orders.presenters import admin_order_queryset, present_order, present_return
-from commerce.payments import services as payments
+from commerce.payments import disputes, services as payments
+from commerce.payments.admin_api import DisputeIn, DisputeOut
 from commerce.payments.services import REFUND_REASONS
 
 TAG = "admin: orders"
@@ -139,6 +140,24 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         order = services.cancel_order(self.get_object().pk, reason=data.get("reason", ""))
         return Response(self._fresh(order.pk))
 
+    @extend_schema(tags=[TAG], request=CaptureIn, responses={202: AdminOrderSerializer},
+                   description="Ask the PaymentCapture workflow to capture the authorised payment (orders placed "
+                               "with `capture_method: manual`): capture, vendor split, ERPNext payment entry, audit.")
+    @action(detail=True, methods=["post"], url_path="capture-requests")
+    def capture_requests(self, request, pk=None):
+        data = _valid(CaptureIn, request)
+        order = payments.request_capture(self.get_object().pk, data.get("amount"), requested_by=str(request.user))
+        return Response(self._fresh(order.pk), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(tags=[TAG], request=DisputeIn, responses={201: DisputeOut},
+                   description="Record a chargeback the gateway reported; the OrderDispute workflow freezes the "
+                               "vendors' payouts and prepares the evidence.")
+    @action(detail=True, methods=["post"])
+    def disputes(self, request, pk=None):
+        data = _valid(DisputeIn, request)
+        dispute = disputes.open_dispute(self.get_object().pk, **data)
+        return Response(DisputeOut(dispute).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(tags=[TAG], request=FulfillmentIn, responses={201: AdminOrderSerializer})
     @action(detail=True, methods=["post"])
     def fulfillments(self, request, pk=None):
@@ -187,6 +206,14 @@ class ReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             if self.request.query_params.get(field):
                 queryset = queryset.filter(**{field: self.request.query_params[field]})
         return queryset
+
+    @extend_schema(tags=[TAG], request=None, responses=ReturnSerializer,
+                   description="The goods reached the warehouse: the ReturnAndRefund workflow inspects them, "
+                               "refunds their value and restocks what can be sold again.")
+    @action(detail=True, methods=["post"])
+    def arrived(self, request, pk=None):
+        ret = services.mark_return_arrived(self.get_object().pk)
+        return Response(present_return(Return.objects.select_related("order").get(pk=ret.pk)))
 
     @extend_schema(tags=[TAG], request=ReceiveIn, responses=ReturnSerializer,
                    description="The goods arrived: restock (unless damaged/defective) and refund their value.")

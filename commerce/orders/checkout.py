@@ -33,7 +33,8 @@ from commerce.customers import services as customers
 from commerce.giftcards import services as giftcards
 from commerce.inventory import services as inventory
 from commerce.orders.models import DISPLAY_ID_OFFSET, DISPLAY_ID_SEQUENCE, Order, OrderLineItem, PaymentStatus
-from commerce.payments import gateway
+from commerce.marketplace import services as marketplace
+from commerce.payments import gateway, installments as installment_plans
 from commerce.payments.models import Payment, PaymentAttempt, PaymentState
 from commerce.payments.services import payment_ref
 from commerce.promotions import services as promotions
@@ -52,6 +53,8 @@ class Prepared:
     provider: str
     attempt: int
     email: str
+    payment_method: str = ""
+    installments: dict | None = None
 
 
 @dataclass
@@ -61,12 +64,19 @@ class Completion:
     lines: list | None = None  # the order's lines when this call placed it
 
 
-def complete_cart(cart_id: str, *, payment_method: str | None = None, provider: str | None = None) -> Completion:
+def complete_cart(cart_id: str, *, payment_method: str | None = None, provider: str | None = None,
+                  installments: dict | None = None) -> Completion:
     """Place the order of a cart (see the module docstring). Returns the order and whether this
-    call created it (False: the cart was completed before, the same order is returned)."""
+    call created it (False: the cart was completed before, the same order is returned).
+    `installments` (`{"count": 2–12, "interval": weekly|biweekly|monthly}`) pays the total in
+    instalments: the first is captured when the order is confirmed, the others when they fall due."""
+    installments = installment_plans.validate_request(installments)
     prepared = _prepare(cart_id, provider, payment_method)
     if isinstance(prepared, Order):
         return Completion(prepared, False)
+    if installments and prepared.amount <= ZERO:
+        installments = None
+    prepared.payment_method, prepared.installments = payment_method or "", installments
     intent = None
     if prepared.amount > ZERO:
         try:
@@ -194,13 +204,25 @@ def _place(prepared: Prepared, intent: dict | None) -> Completion:
         promotions.record_usage(applied, order_id=order.id, email=order.email, customer_id=customer.id)
         _take_gift_cards(cart, order)
         payment = _record_payment(order, prepared, intent)
+        plan = None
+        if prepared.installments and payment is not None:
+            plan = installment_plans.create_plan(order, provider=prepared.provider,
+                                                 payment_method=prepared.payment_method, **prepared.installments)
         _issue_purchased_gift_cards(order, order_lines, customer)
         cart.completed_at = timezone.now()
         cart.customer = cart.customer or customer
         cart.save(update_fields=["completed_at", "customer", "updated_at"])
         PaymentSession.objects.filter(cart=cart).update(status=PaymentSessionStatus.AUTHORIZED,
                                                         reservation_expires_at=None)
-        events.emit(events.ORDER_PLACED, order.id, placed_payload(order, order_lines, payment))
+        routing = marketplace.routing_of(order_lines, order.currency_code)
+        events.emit(events.ORDER_PLACED, order.id, placed_payload(order, order_lines, payment, routing=routing,
+                                                                  plan=plan))
+        if routing["is_multi_vendor"]:
+            events.emit(events.CART_COMPLETED, cart.id, {
+                "cart_id": cart.id, "order_id": order.id, "customer_id": order.customer_id,
+                "currency_code": order.currency_code, "total_amount": fmt(order.total, order.currency_code),
+                "is_multi_vendor": True, "payment_intent_id": payment.payment_intent_id if payment else None,
+                "gateway": payment.provider if payment else None, "items_by_vendor": routing["items_by_vendor"]})
     return Completion(order, True, order_lines)
 
 
@@ -296,8 +318,17 @@ def _issue_purchased_gift_cards(order: Order, lines, customer) -> None:
                             note=f"Bought with order #{order.display_id}")
 
 
-def placed_payload(order: Order, lines, payment: Payment | None) -> dict:
+def requires_identity_verification(lines) -> bool:
+    """A line whose product asks for it (metadata `requires_identity_verification` or
+    `age_restricted`) makes the order wait for the shopper's identity check."""
+    return any((line.metadata or {}).get(key) for line in lines
+               for key in ("requires_identity_verification", "age_restricted"))
+
+
+def placed_payload(order: Order, lines, payment: Payment | None, *, routing: dict | None = None,
+                   plan=None) -> dict:
     currency = order.currency_code
+    routing = routing or {"vendor_ids": [], "is_multi_vendor": False, "escrow": False}
     return {
         "order_id": order.id, "display_id": order.display_id, "customer_id": order.customer_id, "email": order.email,
         "currency_code": currency,
@@ -317,4 +348,8 @@ def placed_payload(order: Order, lines, payment: Payment | None) -> dict:
         "promotion_codes": order.promotion_codes, "sales_channel_id": order.sales_channel_id,
         "region_id": order.region_id, "metadata": order.metadata,
         "placed_at": (order.created_at or timezone.now()).isoformat(),
+        "vendor_ids": routing["vendor_ids"], "is_multi_vendor": routing["is_multi_vendor"],
+        "escrow": routing["escrow"], "requires_identity_verification": requires_identity_verification(lines),
+        "capture_method": "manual" if (order.metadata or {}).get("capture_method") == "manual" else "automatic",
+        "installment_plan": installment_plans.plan_summary(plan) if plan is not None else None,
     }

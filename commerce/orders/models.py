@@ -79,6 +79,10 @@ class Order(Timestamped):
 
     canceled_at = models.DateTimeField(null=True, blank=True)
     metadata = metadata_field()
+    external_refs = models.JSONField(
+        default=dict, blank=True,
+        help_text="what the order is in the external systems, written by its workflows: "
+                  "{erpnext: {sales_order, reservations, sales_invoice, …}, fleetbase: {deliveries: […]}}")
 
     class Meta:
         ordering = ["-created_at"]

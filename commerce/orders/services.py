@@ -125,10 +125,14 @@ def cancel_order(order_id: str, *, reason: str = "") -> Order:
             raise Conflict("A completed order cannot be cancelled; use a return.", code="order_completed")
         released_authorisation = payments.cancel_authorization(order)
         refunded = ZERO
-        if order.paid_total - order.refunded_total > ZERO:
-            refund = payments.refund_payment(order.id, reason="requested_by_customer", note=f"cancellation {reason}".strip(),
-                                             idempotency_key=f"{order.id}:cancel-refund")
-            refunded = refund.amount
+        # One refund per payment that holds captured money (orders paid in instalments have several).
+        for n in range(1, order.payments.count() + 1):
+            if order.paid_total - order.refunded_total <= ZERO:
+                break
+            refund = payments.refund_payment(order.id, reason="requested_by_customer",
+                                             note=f"cancellation {reason}".strip()[:500],
+                                             idempotency_key=f"{order.id}:cancel-refund" + (f":{n}" if n > 1 else ""))
+            refunded += refund.amount
             order.refresh_from_db()
         inventory.release_holds(order_id=order.id)
         promotions.release_usage(order.id)
@@ -381,3 +385,95 @@ def receive_return(return_id: str, *, restock: bool = True, refund: bool = True,
             "return_id": ret.id, "order_id": order.id, "restocked": restocked, "refund_id": refund_id,
             "refund_amount": fmt(refunded, order.currency_code)})
     return ret
+
+
+def mark_return_arrived(return_id: str) -> Return:
+    """The returned goods reached the warehouse (before inspection and refund): writes
+    `return.arrived`, which the ReturnAndRefund workflow waits for."""
+    with transaction.atomic():
+        ret = Return.objects.select_for_update().filter(pk=return_id).first()
+        if ret is None:
+            raise NotFound(f"No return {return_id}.", code="return_not_found")
+        if ret.status != ReturnStatus.REQUESTED:
+            raise Conflict(f"The return is {ret.status}.", code="return_not_receivable")
+        if not (ret.metadata or {}).get("arrived_at"):
+            ret.metadata = {**(ret.metadata or {}), "arrived_at": timezone.now().isoformat()}
+            ret.save(update_fields=["metadata", "updated_at"])
+            events.emit(events.RETURN_ARRIVED, ret.id, {
+                "return_id": ret.id, "order_id": ret.order_id,
+                "items": [{"line_item_id": item.line_item_id, "sku": item.line_item.sku, "quantity": item.quantity,
+                           "condition": item.condition} for item in ret.items.select_related("line_item")]})
+    return ret
+
+
+def reject_return(return_id: str, *, reason: str) -> Return:
+    """Refuse a return request (out of the return window, items not eligible)."""
+    with transaction.atomic():
+        ret = Return.objects.select_for_update().filter(pk=return_id).first()
+        if ret is None:
+            raise NotFound(f"No return {return_id}.", code="return_not_found")
+        if ret.status == ReturnStatus.REJECTED:
+            return ret
+        if ret.status != ReturnStatus.REQUESTED:
+            raise Conflict(f"The return is {ret.status}.", code="return_not_rejectable")
+        ret.status = ReturnStatus.REJECTED
+        ret.note = f"{ret.note}\nRejected: {reason}".strip()
+        ret.save(update_fields=["status", "note", "updated_at"])
+        events.emit(events.RETURN_REJECTED, ret.id, {"return_id": ret.id, "order_id": ret.order_id, "reason": reason})
+    return ret
+
+
+# -- cancellation requests and external references -------------------------------------------------
+
+def cancellation_refusal(order: Order) -> str | None:
+    """Why the order cannot be cancelled any more (None: it can)."""
+    if order.status == OrderStatus.COMPLETED:
+        return "the order is completed; use a return"
+    if order.fulfillment_status not in (FulfillmentStatus.NOT_FULFILLED, FulfillmentStatus.CANCELED):
+        return "goods of the order have left the warehouse; use a return"
+    return None
+
+
+def request_cancellation(order_id: str, *, reason: str = "", requested_by: str = "") -> Order:
+    """Ask for the order to be cancelled: writes `order.cancel_requested` for the
+    OrderCancellation workflow, which stops its delivery, releases its stock, reverses its
+    commissions, refunds it and cancels it. 409 when it can no longer be cancelled."""
+    with transaction.atomic():
+        order = _locked(order_id)
+        if order.status == OrderStatus.CANCELED:
+            return order
+        refusal = cancellation_refusal(order)
+        if refusal:
+            raise Conflict(f"This order cannot be cancelled: {refusal}.", code="order_not_cancelable")
+        payment = payments._payment(order, lock=False)
+        events.emit(events.ORDER_CANCEL_REQUESTED, order.id, {
+            "order_id": order.id, "display_id": order.display_id, "reason": reason, "requested_by": requested_by,
+            "currency_code": order.currency_code, "payment": payments.payment_ref(payment)})
+    return order
+
+
+def record_external_refs(order_id: str, system: str, refs: dict) -> dict:
+    """Merge `refs` into what the order is in `system` (`order.external_refs[system]`); list values
+    are extended without duplicates. Returns the system's refs."""
+    with transaction.atomic():
+        order = _locked(order_id)
+        current = dict((order.external_refs or {}).get(system) or {})
+        for key, value in refs.items():
+            if isinstance(value, list):
+                merged = list(current.get(key) or [])
+                merged += [item for item in value if item not in merged]
+                current[key] = merged
+            elif isinstance(value, dict):
+                current[key] = {**(current.get(key) or {}), **value}
+            else:
+                current[key] = value
+        order.external_refs = {**(order.external_refs or {}), system: current}
+        order.save(update_fields=["external_refs", "updated_at"])
+    return current
+
+
+def external_refs(order_id: str, system: str) -> dict:
+    row = Order.objects.filter(pk=order_id).values_list("external_refs", flat=True).first()
+    if row is None:
+        raise NotFound(f"No order {order_id}.", code="order_not_found")
+    return dict((row or {}).get(system) or {})

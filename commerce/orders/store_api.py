@@ -70,3 +70,23 @@ class OrderReturnsView(StoreAPIView, OrderAccess):
         ret = services.request_return(order.id, items=data["items"], return_method=data["return_method"],
                                       refund_method=data["refund_method"], note=data.get("note", ""))
         return Response(present_return(ret), status=status.HTTP_201_CREATED)
+
+
+class CancelInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    email = serializers.EmailField(required=False, help_text="guest orders: the order's email")
+
+
+class OrderCancelView(StoreAPIView, OrderAccess):
+    @extend_schema(request=CancelInput, responses={202: StoreOrderSerializer},
+                   description="Asks for the order to be cancelled (202): the delivery is stopped, the stock "
+                               "released and the payment refunded or released, then the order is cancelled. "
+                               "409 `order_not_cancelable` once goods have left the warehouse.")
+    def post(self, request, order_id: str):
+        serializer = CancelInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        order = self.order_for(self, order_id, email=data.get("email", ""))
+        services.request_cancellation(order.id, reason=data.get("reason", ""),
+                                      requested_by=order.customer_id or order.email)
+        return Response(present_order(order_queryset().get(pk=order.pk)), status=status.HTTP_202_ACCEPTED)

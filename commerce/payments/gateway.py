@@ -85,9 +85,9 @@ def authorize(*, provider: str, amount: Decimal, currency: str, idempotency_key:
 
 def charge(*, provider: str, amount: Decimal, currency: str, idempotency_key: str, payment_method: str,
            metadata: dict | None = None, email: str | None = None, description: str | None = None) -> dict:
-    """Charge a card at once (automatic capture) — a fee on a card the customer paid with before;
-    returns the `succeeded` PaymentIntent. A card that needs 3-D Secure cannot be charged
-    without the customer: 402 `payment_requires_action`."""
+    """Charge a stored payment method now (automatic capture): instalments of a plan, a no-show
+    fee on the card a booking was paid with. Returns the `succeeded` PaymentIntent; a decline, or
+    a card that needs the customer to authenticate, raises `PaymentDeclined` (402)."""
     try:
         intent = adapter(provider).create_payment_intent(
             amount=to_minor(amount, currency), currency=currency.lower(), idempotency_key=idempotency_key,
@@ -99,9 +99,11 @@ def charge(*, provider: str, amount: Decimal, currency: str, idempotency_key: st
         cancel(provider=provider, payment_intent_id=intent["id"], idempotency_key=f"{idempotency_key}:void",
                reason="abandoned")
         raise PaymentDeclined("The card needs the customer to authenticate this charge.",
-                              decline_code="authentication_required", payment_intent_id=intent["id"])
+                              decline_code="authentication_required", error_class="PaymentDeclinedError",
+                              payment_intent_id=intent["id"])
     if intent.get("status") != "succeeded":
-        raise PaymentGatewayRejected(f"Unexpected PaymentIntent status {intent.get('status')}.")
+        raise PaymentDeclined(f"The payment was not completed (status {intent.get('status')}).",
+                              error_class="PaymentDeclinedError", payment_intent_id=intent.get("id", ""))
     return intent
 
 

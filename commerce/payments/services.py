@@ -34,6 +34,13 @@ def _payment(order: Order, *, lock: bool = True) -> Payment | None:
     return queryset.first()
 
 
+def _refundable_payment(order: Order) -> Payment | None:
+    """The newest payment that still holds refundable money (orders paid in instalments have
+    several), else the newest payment."""
+    payments = list(Payment.objects.filter(order=order).select_for_update().order_by("-created_at"))
+    return next((p for p in payments if p.refundable_amount > ZERO), payments[0] if payments else None)
+
+
 def payment_status_of(payment: Payment | None, order_total: Decimal) -> str:
     if payment is None:
         return PaymentStatus.NOT_REQUIRED if order_total == ZERO else PaymentStatus.NOT_PAID
@@ -43,6 +50,17 @@ def payment_status_of(payment: Payment | None, order_total: Decimal) -> str:
         return PaymentStatus.REFUNDED if payment.refunded_amount >= payment.captured_amount else PaymentStatus.PARTIALLY_REFUNDED
     return {PaymentState.CAPTURED: PaymentStatus.CAPTURED, PaymentState.PARTIALLY_CAPTURED: PaymentStatus.PARTIALLY_CAPTURED,
             PaymentState.AUTHORIZED: PaymentStatus.AUTHORIZED}[payment.status]
+
+
+def order_payment_status(order: Order, payment: Payment | None) -> str:
+    """The order's payment status: its payment's, except that an order paid in several payments
+    (instalments) is `partially_captured` until its whole total is paid, and `refunded` only when
+    everything paid went back."""
+    if Payment.objects.filter(order=order).count() <= 1:
+        return payment_status_of(payment, order.total)
+    if order.refunded_total > ZERO:
+        return PaymentStatus.REFUNDED if order.refunded_total >= order.paid_total else PaymentStatus.PARTIALLY_REFUNDED
+    return PaymentStatus.CAPTURED if order.paid_total >= order.total else PaymentStatus.PARTIALLY_CAPTURED
 
 
 def payment_ref(payment: Payment | None) -> dict:
@@ -148,7 +166,7 @@ def refund_payment(order_id: str, amount=None, *, reason: str = "requested_by_cu
         raise InvalidInput("Unknown refund reason.", fields={"reason": [f"One of {', '.join(REFUND_REASONS)}."]})
     with transaction.atomic():
         order = _locked_order(order_id)
-        payment = _payment(order)
+        payment = _refundable_payment(order)
         if payment is None or payment.captured_amount <= ZERO:
             raise Conflict("Nothing has been captured on this order yet; cancel it instead.",
                            code="payment_not_captured")
@@ -175,7 +193,7 @@ def refund_payment(order_id: str, amount=None, *, reason: str = "requested_by_cu
         payment.refunded_amount += value
         payment.save(update_fields=["refunded_amount", "updated_at"])
         order.refunded_total += value
-        order.payment_status = payment_status_of(payment, order.total)
+        order.payment_status = order_payment_status(order, payment)
         order.save(update_fields=["refunded_total", "payment_status", "updated_at"])
         events.emit(events.ORDER_REFUNDED, order.id, {
             "order_id": order.id, "display_id": order.display_id, "currency_code": order.currency_code,
@@ -183,3 +201,23 @@ def refund_payment(order_id: str, amount=None, *, reason: str = "requested_by_cu
             "return_id": return_id, "refunded_total": fmt(order.refunded_total, order.currency_code),
             "payment": payment_ref(payment), "metadata": order.metadata})
     return refund
+
+
+def request_capture(order_id: str, amount=None, *, requested_by: str = "") -> Order:
+    """Ask for the authorised payment to be captured by the PaymentCapture workflow (orders placed
+    with `capture_method: manual`, captured when staff confirm them). 409 when there is nothing
+    authorised to capture."""
+    with transaction.atomic():
+        order = _locked_order(order_id)
+        payment = _payment(order)
+        if payment is None or payment.status != PaymentState.AUTHORIZED or order.status == OrderStatus.CANCELED:
+            raise Conflict("This order has no authorised payment to capture.", code="payment_not_capturable")
+        value = None if amount is None else _amount(amount, order.currency_code)
+        if value is not None and value > payment.amount:
+            raise Unprocessable(f"At most {fmt(payment.amount, order.currency_code)} can be captured.",
+                                code="capture_amount_too_large", fields={"amount": ["Above the authorised amount."]})
+        events.emit(events.PAYMENT_CAPTURE_REQUESTED, order.id, {
+            "order_id": order.id, "display_id": order.display_id, "currency_code": order.currency_code,
+            "amount": None if value is None else fmt(value, order.currency_code), "requested_by": requested_by,
+            "payment": payment_ref(payment)})
+    return order

@@ -19,7 +19,6 @@ The chart of accounts, warehouses, groups and UOMs of the sandbox company are fi
 import secrets
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from integrations.erpnext.frappe import frappe_error, not_found
@@ -196,13 +195,7 @@ class ERPNextSandbox(ErpOperations):
         if doctype == "Custom Field":
             return f"{doc['dt']}-{doc['fieldname']}"
         prefix = f"{SERIES[doctype]}{timezone.localdate().year}-"
-        with transaction.atomic(using=ALIAS):
-            row, _ = (SandboxObject.objects.using(ALIAS).select_for_update()
-                      .get_or_create(system="erpnext", kind="naming_series", object_id=prefix,
-                                     defaults={"data": {"current": 0}}))
-            row.data = {"current": row.data["current"] + 1}
-            row.save(using=ALIAS, update_fields=["data", "updated_at"])
-        return f"{prefix}{row.data['current']:05d}"
+        return f"{prefix}{self.store.next_number('naming_series', prefix):05d}"
 
     def _require(self, doctype: str, name: str | None, label: str | None = None) -> dict:
         doc = self.store.get(doctype, name) if name else None

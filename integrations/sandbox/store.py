@@ -42,11 +42,25 @@ class SandboxStore:
         return new_id(prefix)
 
     def put(self, kind: str, object_id: str, data: dict) -> dict:
-        SandboxObject.objects.using(ALIAS).update_or_create(
-            system=self.system, kind=kind, object_id=object_id,
-            defaults={"data": data, "tenant_schema": getattr(connection, "schema_name", "")},
-        )
+        """Insert or replace the object, in one statement (`INSERT … ON CONFLICT DO UPDATE`)."""
+        SandboxObject.objects.using(ALIAS).bulk_create(
+            [SandboxObject(system=self.system, kind=kind, object_id=object_id, data=data,
+                           tenant_schema=getattr(connection, "schema_name", ""))],
+            update_conflicts=True, unique_fields=["system", "kind", "object_id"],
+            update_fields=["data", "tenant_schema", "updated_at"])
         return data
+
+    def next_number(self, kind: str, counter: str) -> int:
+        """The next value of a named counter (1, 2, …), atomically, in one statement."""
+        table = SandboxObject._meta.db_table
+        with connection_for_sandbox().cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {table} AS o (system, kind, object_id, tenant_schema, data, created_at, updated_at)
+                    VALUES (%s, %s, %s, '', '{{"current": 1}}'::jsonb, now(), now())
+                    ON CONFLICT (system, kind, object_id) DO UPDATE
+                    SET data = jsonb_build_object('current', (o.data ->> 'current')::bigint + 1), updated_at = now()
+                    RETURNING (data ->> 'current')::bigint""", [self.system, kind, counter])
+            return cursor.fetchone()[0]
 
     def get(self, kind: str, object_id: str) -> dict | None:
         row = SandboxObject.objects.using(ALIAS).filter(system=self.system, kind=kind, object_id=object_id).first()

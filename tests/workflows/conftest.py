@@ -7,10 +7,19 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-import tests.workflows.definitions  # noqa: F401  (registers the test workflows in this process)
+import tests.workflows.saga_definitions  # noqa: F401  (registers the test workflows in this process)
 from tests.workflows.support import TEST_QUEUE, EngineWorker
+from integrations import registry
 from workflows import engine, kicks
 from workflows.models import FINAL_STATUSES, RunStatus, WorkflowRun
+
+
+@pytest.fixture(autouse=True)
+def _fresh_adapters():
+    """The sandboxes' rows are rolled back with each test, which a real system never does: fresh
+    adapter instances forget what the previous test made sure they have (ERPNext master data)."""
+    yield
+    registry.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ TEST_QUEUE = "workflows-tests"
 
 ENGINE_ENV = {
     "WORKFLOW_TASK_QUEUE": TEST_QUEUE,
-    "WORKFLOW_MODULES": "tests.workflows.definitions",
+    "WORKFLOW_MODULES": "tests.workflows.saga_definitions",
     "WORKFLOW_RELAY_INTERVAL": "0.5",
     "WORKFLOW_SWEEP_INTERVAL": "0.5",
     "WORKFLOW_LEASE_GRACE": "1",

@@ -53,7 +53,7 @@ SEEDS_TRIGGERS = {
     "tenant.provisioned": "TenantProvisioning", "node.created": "NodeProvisioning",
     "vendor.registered": "VendorOnboarding",
     # this platform's own events
-    "delivery.order.delivered": "OrderReviewReminder", "content.record.created": "CMSCommercePush",
+    "payment.capture_requested": "PaymentCapture", "content.record.created": "CMSCommercePush",
     "content.record.updated": "CMSCommercePush", "content.record.published": "CMSCommercePush",
     "content.record.unpublished": "CMSCommercePush", "content.record.deleted": "CMSCommercePush",
 }
@@ -98,7 +98,7 @@ def test_definitions_are_checked_when_registered():
         action = "x"
 
     class Clash(Workflow):
-        type = "TestCheap"  # registered by tests/workflows/definitions.py
+        type = "TestCheap"  # registered by tests/workflows/saga_definitions.py
         action = "x"
 
     for bad in (NoAction, Duplicate, Colon, Clash):

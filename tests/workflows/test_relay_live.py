@@ -78,7 +78,7 @@ def test_a_backlog_of_runs_is_kicked_in_chunks(live_db, settings):
 
 
 def test_advance_many_drives_each_run_of_its_chunk(live_db, tenant_a):
-    from tests.workflows.definitions import TestCheap  # noqa: F401  (registered)
+    from tests.workflows.saga_definitions import TestCheap  # noqa: F401  (registered)
     from workflows import services, tasks
     from workflows.models import RunStatus, WorkflowRun
 
