@@ -137,6 +137,18 @@ TEMPLATES = [
         "fr": ("{{ store.name }} : {{ reconciliation.count }} écarts de paiement le {{ reconciliation.date }}",
                "Le rapprochement du {{ reconciliation.date }} a trouvé {{ reconciliation.count }} écarts :\n\n"
                "{{ reconciliation.summary }}")}),
+    ("booking-no-show", "Missed booking", "booking.title, booking.starts_at, booking.fee", {
+        "en": ("We missed you: {{ booking.title }}",
+               "Hello,\n\nNobody checked in for {{ booking.title }} on {{ booking.starts_at }}, so the booking is "
+               "recorded as missed and its place given to others. No-show fee charged to your card: "
+               "{{ booking.fee }}."),
+        "ar": ("فاتك موعدك: {{ booking.title }}",
+               "مرحبًا،\n\nلم يتم تسجيل حضورك لـ {{ booking.title }} في {{ booking.starts_at }}، لذلك سُجّل الحجز "
+               "كغياب وأُتيح مكانك لغيرك. رسوم عدم الحضور المخصومة من بطاقتك: {{ booking.fee }}."),
+        "fr": ("Nous vous avons manqué : {{ booking.title }}",
+               "Bonjour,\n\nPersonne ne s'est présenté pour {{ booking.title }} le {{ booking.starts_at }} : la "
+               "réservation est notée comme manquée et la place rendue. Frais de non-présentation débités de "
+               "votre carte : {{ booking.fee }}.")}),
 ]
 
 KEYS = [key for key, *_ in TEMPLATES]
