@@ -60,21 +60,36 @@ def _translate(exc: errors.IntegrationError, *, during: str) -> ServiceError:
     return PaymentProviderUnavailable(f"The payment provider could not be reached ({exc.error_class}); try again.")
 
 
+def _confirmed_intent(*, provider: str, amount: Decimal, currency: str, idempotency_key: str, payment_method: str,
+                      capture_method: str, metadata: dict | None, email: str | None, description: str | None,
+                      during: str) -> tuple[dict, bool]:
+    """Create and confirm a PaymentIntent; returns (intent, needed authentication). An intent
+    that needs the customer to authenticate (3-D Secure) is cancelled at once: these calls are
+    server-side only."""
+    try:
+        intent = adapter(provider).create_payment_intent(
+            amount=to_minor(amount, currency), currency=currency.lower(), idempotency_key=idempotency_key,
+            payment_method=payment_method, confirm=True, capture_method=capture_method, metadata=metadata or {},
+            description=description, customer_email=email)
+    except errors.IntegrationError as exc:
+        raise _translate(exc, during=during) from exc
+    if intent.get("status") != "requires_action":
+        return intent, False
+    cancel(provider=provider, payment_intent_id=intent["id"], idempotency_key=f"{idempotency_key}:void",
+           reason="abandoned")
+    return intent, True
+
+
 def authorize(*, provider: str, amount: Decimal, currency: str, idempotency_key: str, payment_method: str,
               metadata: dict | None = None, email: str | None = None, description: str | None = None) -> dict:
     """Create and confirm a PaymentIntent with manual capture; returns it `requires_capture`.
     A card that needs 3-D Secure is refused here (402 `payment_requires_action`): checkout
     through this API authorises server-side only."""
-    try:
-        intent = adapter(provider).create_payment_intent(
-            amount=to_minor(amount, currency), currency=currency.lower(), idempotency_key=idempotency_key,
-            payment_method=payment_method, confirm=True, capture_method="manual", metadata=metadata or {},
-            description=description, customer_email=email)
-    except errors.IntegrationError as exc:
-        raise _translate(exc, during="authorize") from exc
-    if intent.get("status") == "requires_action":
-        cancel(provider=provider, payment_intent_id=intent["id"], idempotency_key=f"{idempotency_key}:void",
-               reason="abandoned")
+    intent, needs_action = _confirmed_intent(
+        provider=provider, amount=amount, currency=currency, idempotency_key=idempotency_key,
+        payment_method=payment_method, capture_method="manual", metadata=metadata, email=email,
+        description=description, during="authorize")
+    if needs_action:
         raise PaymentRequired("The card needs an authentication step this checkout cannot perform.",
                               code="payment_requires_action",
                               fields={"payment_method": ["Use a card without 3-D Secure."]})
@@ -88,16 +103,11 @@ def charge(*, provider: str, amount: Decimal, currency: str, idempotency_key: st
     """Charge a stored payment method now (automatic capture): instalments of a plan, a no-show
     fee on the card a booking was paid with. Returns the `succeeded` PaymentIntent; a decline, or
     a card that needs the customer to authenticate, raises `PaymentDeclined` (402)."""
-    try:
-        intent = adapter(provider).create_payment_intent(
-            amount=to_minor(amount, currency), currency=currency.lower(), idempotency_key=idempotency_key,
-            payment_method=payment_method, confirm=True, capture_method="automatic", metadata=metadata or {},
-            description=description, customer_email=email)
-    except errors.IntegrationError as exc:
-        raise _translate(exc, during="charge") from exc
-    if intent.get("status") == "requires_action":
-        cancel(provider=provider, payment_intent_id=intent["id"], idempotency_key=f"{idempotency_key}:void",
-               reason="abandoned")
+    intent, needs_action = _confirmed_intent(
+        provider=provider, amount=amount, currency=currency, idempotency_key=idempotency_key,
+        payment_method=payment_method, capture_method="automatic", metadata=metadata, email=email,
+        description=description, during="charge")
+    if needs_action:
         raise PaymentDeclined("The card needs the customer to authenticate this charge.",
                               decline_code="authentication_required", error_class="PaymentDeclinedError",
                               payment_intent_id=intent["id"])

@@ -16,12 +16,11 @@ Trigger `order.placed` when `payload.escrow` (a vendor of the order sells under 
 
 The money stays on the platform's account while held (separate charges and transfers).
 """
-from cityos.errors import InvalidInput
 from commerce.marketplace import services as marketplace
 from commerce.payments import escrow
 from commerce.payments.models import Dispute, DisputeStatus
 from integrations import policies
-from workflows.definition import Step, Workflow, register, sleep
+from workflows.definition import Step, register, sleep
 from workflows.definitions.common import erp, orders, timing
 
 OPEN_DISPUTES = (DisputeStatus.NEEDS_RESPONSE, DisputeStatus.UNDER_REVIEW, DisputeStatus.EXPIRED)
@@ -93,7 +92,7 @@ def create_accounting_entry(ctx):
 
 
 @register
-class EscrowManagement(Workflow):
+class EscrowManagement(orders.NeedsOrder):
     type = "EscrowManagement"
     domain = "order"
     action = "escrow"
@@ -114,8 +113,3 @@ class EscrowManagement(Workflow):
              policy=timing.policy(policies.ERP_JOURNAL), timeout=timing.timeout(60)),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("EscrowManagement needs the order.", fields={"input.order_id": ["Required."]})
-        return input

@@ -19,7 +19,7 @@ only that, so an order cancelled twice, or half-undone by a compensating placeme
 | 9 | send_cancellation_notification — `order-cancellation` | content |
 | 10 | record_audit_log | audit |
 """
-from cityos.errors import Conflict, InvalidInput
+from cityos.errors import Conflict
 from cityos.money import ZERO, fmt
 from commerce.marketplace import services as marketplace
 from commerce.orders import services as order_services
@@ -28,7 +28,7 @@ from commerce.payments import escrow, installments, services as payments
 from commerce.payments.models import InstallmentPlan, InstallmentPlanStatus, PaymentState
 from integrations import policies
 from workflows import services as engine_services
-from workflows.definition import Step, Workflow, register, wait_for_signal
+from workflows.definition import Step, register, wait_for_signal
 from workflows.definitions.common import delivery, erp, notify, orders, timing
 from workflows.definitions.common.steps import audit_step, record_audit
 from workflows.models import ACTIVE_STATUSES, WorkflowRun
@@ -162,7 +162,7 @@ def send_cancellation_notification(ctx):
 
 
 @register
-class OrderCancellation(Workflow):
+class OrderCancellation(orders.NeedsOrder):
     type = "OrderCancellation"
     domain = "order"
     action = "cancellation"
@@ -193,11 +193,6 @@ class OrderCancellation(Workflow):
                                         "trigger": ctx.input.get("trigger")}),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("OrderCancellation needs the order.", fields={"input.order_id": ["This field is required."]})
-        return input
 
     @classmethod
     def input_from_event(cls, event) -> dict:

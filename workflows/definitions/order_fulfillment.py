@@ -28,13 +28,12 @@ import math
 
 from django.utils import timezone
 
-from cityos.errors import InvalidInput
 from commerce.marketplace import services as marketplace
 from commerce.marketplace.models import VendorOrder, VendorOrderStatus
 from commerce.orders import services as order_services
 from commerce.orders.models import Fulfillment, FulfillmentState
 from integrations import policies
-from workflows.definition import Step, Workflow, register, sleep
+from workflows.definition import Step, register, sleep
 from workflows.definitions.common import delivery, erp, notify, orders, timing
 from workflows.definitions.common.steps import record_audit
 
@@ -260,7 +259,7 @@ def trigger_vendor_payout(ctx):
 
 
 @register
-class OrderFulfillment(Workflow):
+class OrderFulfillment(orders.NeedsOrder):
     type = "OrderFulfillment"
     domain = "delivery"
     action = "fulfillment"
@@ -291,11 +290,6 @@ class OrderFulfillment(Workflow):
              policy=timing.policy(policies.ERP_SYNC_ORDER), timeout=timing.timeout(60), description="triggerVendorPayout"),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("OrderFulfillment needs the order.", fields={"input.order_id": ["This field is required."]})
-        return input
 
     @classmethod
     def input_from_event(cls, event) -> dict:

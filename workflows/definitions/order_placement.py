@@ -23,14 +23,13 @@ ERPNext's submitted reservation and Fleetbase's created order are returned by th
 """
 from decimal import Decimal
 
-from cityos.errors import InvalidInput
 from cityos.money import ZERO, fmt, round_money
 from commerce.marketplace import services as marketplace
 from commerce.orders import services as order_services
 from commerce.payments import installments, services as payments
 from commerce.payments.models import Payment
 from integrations import errors, policies, registry
-from workflows.definition import COMPENSATION_POLICY, Step, Workflow, register
+from workflows.definition import COMPENSATION_POLICY, Step, register
 from workflows.definitions.common import delivery, erp, notify, orders, timing
 from workflows.definitions.common.steps import audit_step, undo_if_final
 
@@ -320,7 +319,7 @@ def _delivery_created(ctx) -> bool:
 
 
 @register
-class OrderPlacement(Workflow):
+class OrderPlacement(orders.NeedsOrder):
     type = "OrderPlacement"
     domain = "order"
     action = "placement"
@@ -354,8 +353,3 @@ class OrderPlacement(Workflow):
              description="start OrderFulfillment (WF-002)"),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("OrderPlacement needs the order.", fields={"input.order_id": ["This field is required."]})
-        return input

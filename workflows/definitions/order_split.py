@@ -18,13 +18,12 @@ deliveries to this run.
 Money moves to the vendors at payout time (separate charges and transfers): splitting the payment
 records each vendor's share against the captured charge.
 """
-from cityos.errors import InvalidInput
 from cityos.money import fmt
 from commerce.marketplace import services as marketplace
 from commerce.marketplace.models import VendorOrderStatus
 from commerce.payments.models import Payment
 from integrations import policies, registry
-from workflows.definition import Step, Workflow, register
+from workflows.definition import Step, register
 from workflows.definitions.common import delivery, notify, orders, timing
 
 
@@ -128,7 +127,7 @@ def start_fulfillments(ctx):
 
 
 @register
-class OrderSplitAndRouting(Workflow):
+class OrderSplitAndRouting(orders.KeyedByOrder):
     type = "OrderSplitAndRouting"
     domain = "order"
     action = "routing"
@@ -149,15 +148,4 @@ class OrderSplitAndRouting(Workflow):
         Step("start_fulfillments", start_fulfillments),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("OrderSplitAndRouting needs the order.", fields={"input.order_id": ["Required."]})
-        return input
 
-    @classmethod
-    def key_from_event(cls, event) -> tuple[str, str]:
-        order_id = (event.payload or {}).get("order_id")
-        if not order_id:
-            raise ValueError(f"{event.event_type} without an order_id")
-        return cls.domain, order_id

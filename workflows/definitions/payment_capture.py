@@ -17,7 +17,6 @@ gateways that report checkouts themselves); id `tenant:{t}:payment:{order_id}:ca
 """
 from decimal import Decimal
 
-from cityos.errors import InvalidInput
 from cityos.money import ZERO, fmt
 from commerce.invoices.models import Invoice
 from commerce.marketplace import services as marketplace
@@ -25,7 +24,7 @@ from commerce.orders import services as order_services
 from commerce.payments import services as payments
 from commerce.payments.models import Payment
 from integrations import policies
-from workflows.definition import Step, Workflow, register
+from workflows.definition import Step, register
 from workflows.definitions.common import erp, orders, timing
 from workflows.definitions.common.steps import audit_step
 
@@ -94,7 +93,7 @@ def _has_vendors(ctx) -> bool:
 
 
 @register
-class PaymentCapture(Workflow):
+class PaymentCapture(orders.KeyedByOrder):
     type = "PaymentCapture"
     domain = "payment"
     action = "capture"
@@ -112,15 +111,4 @@ class PaymentCapture(Workflow):
                    summary=lambda ctx: f"payment captured: {ctx.results['capture_payment_intent']['captured']}"),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("PaymentCapture needs the order.", fields={"input.order_id": ["Required."]})
-        return input
 
-    @classmethod
-    def key_from_event(cls, event) -> tuple[str, str]:
-        order_id = (event.payload or {}).get("order_id")
-        if not order_id:
-            raise ValueError(f"{event.event_type} without an order_id")
-        return cls.domain, order_id

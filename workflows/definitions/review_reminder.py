@@ -11,11 +11,10 @@ Trigger `delivery.completed` (written by OrderFulfillment); id
 | 4 | wait_for_second_window | timer `review_final_reminder` (7 days) |
 | 5 | send_final_reminder — `review-final-reminder`, if some are still not reviewed | content |
 """
-from cityos.errors import InvalidInput
 from commerce.orders.models import Order
 from commerce.reviews.models import Review
 from integrations import policies
-from workflows.definition import Step, Workflow, register, sleep
+from workflows.definition import Step, register, sleep
 from workflows.definitions.common import notify, orders, timing
 
 
@@ -65,7 +64,7 @@ NOTIFY = timing.policy(policies.CONTENT_NOTIFY)
 
 
 @register
-class OrderReviewReminder(Workflow):
+class OrderReviewReminder(orders.NeedsOrder):
     type = "OrderReviewReminder"
     domain = "order"
     action = "review-reminder"
@@ -79,11 +78,6 @@ class OrderReviewReminder(Workflow):
         Step("send_final_reminder", send_final_reminder, system="content", policy=NOTIFY, timeout=timing.timeout(30)),
     ]
 
-    @classmethod
-    def validate_input(cls, input: dict) -> dict:
-        if not input.get("order_id"):
-            raise InvalidInput("OrderReviewReminder needs the order.", fields={"input.order_id": ["Required."]})
-        return input
 
     @classmethod
     def key_from_event(cls, event) -> tuple[str, str]:

@@ -1,9 +1,11 @@
-"""Reading an order for a workflow step, and the context its notifications are rendered with."""
+"""Reading an order for a workflow step, the context its notifications are rendered with, and the
+base classes of the workflows about one order."""
 from django.db import connection
 
-from cityos.errors import NotFound
+from cityos.errors import InvalidInput, NotFound
 from cityos.money import fmt
 from commerce.orders.models import Order
+from workflows.definition import Workflow
 
 
 def load(order_id: str) -> Order:
@@ -54,3 +56,24 @@ def context(order: Order, **extra) -> dict:
 
 def money(order: Order, amount) -> str:
     return f"{fmt(amount, order.currency_code)} {order.currency_code}"
+
+
+class NeedsOrder(Workflow):
+    """A workflow about one order: a run started by type must name it (`input.order_id`)."""
+
+    @classmethod
+    def validate_input(cls, input: dict) -> dict:
+        if not input.get("order_id"):
+            raise InvalidInput(f"{cls.type} needs the order.", fields={"input.order_id": ["This field is required."]})
+        return input
+
+
+class KeyedByOrder(NeedsOrder):
+    """…and a run started by an event is keyed by the order the event's payload names."""
+
+    @classmethod
+    def key_from_event(cls, event) -> tuple[str, str]:
+        order_id = (event.payload or {}).get("order_id")
+        if not order_id:
+            raise ValueError(f"{event.event_type} without an order_id")
+        return cls.domain, order_id
