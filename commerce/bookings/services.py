@@ -12,13 +12,14 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from cityos.errors import Conflict, InvalidInput, NotFound
+from cityos.errors import Conflict, InvalidInput
 from cityos.money import fmt, round_money
 from commerce import events as catalog_events
 from commerce.bookings import events
 from commerce.bookings.models import HOLDING, Booking, BookingStatus, NoShowFeeStatus, Reservation, ReservationStatus
 from commerce.catalog import offers
 from commerce.catalog.models import ProductStatus
+from commerce.core.lookups import get_one
 from commerce.inventory import services as inventory
 
 SLOT_FIELDS = ("title", "description", "provider_name", "provider_id", "service", "mode", "location", "starts_at",
@@ -112,13 +113,7 @@ def _offer_data(booking: Booking) -> dict:
 
 
 def get_booking(booking_id: str, *, lock: bool = False) -> Booking:
-    queryset = Booking.objects.select_related("product")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    booking = queryset.filter(pk=booking_id).first()
-    if booking is None:
-        raise NotFound(f"No booking {booking_id}.", code="booking_not_found")
-    return booking
+    return get_one(Booking.objects.select_related("product"), booking_id, lock=lock, what="booking", code="booking_not_found")
 
 
 def find_by_cms_id(cms_id: str) -> Booking | None:
@@ -219,13 +214,7 @@ def cancel_booking(booking_id: str, *, reason: str = "") -> Booking:
 # -- reservations ----------------------------------------------------------------------------------
 
 def get_reservation(reservation_id: str, *, lock: bool = False) -> Reservation:
-    queryset = Reservation.objects.select_related("booking")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    reservation = queryset.filter(pk=reservation_id).first()
-    if reservation is None:
-        raise NotFound(f"No reservation {reservation_id}.", code="reservation_not_found")
-    return reservation
+    return get_one(Reservation.objects.select_related("booking"), reservation_id, lock=lock, what="reservation", code="reservation_not_found")
 
 
 def list_reservations(*, status: str | None = None, booking_id: str | None = None, order_id: str | None = None,

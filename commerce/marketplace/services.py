@@ -19,6 +19,7 @@ from cityos.errors import Conflict, InvalidInput, NotFound
 from cityos.money import ZERO, fmt, percent_of, round_money, to_decimal
 from commerce import events
 from commerce.catalog.models import Product
+from commerce.core.lookups import get_one
 from commerce.marketplace.models import (
     CommissionKind, CommissionRule, CommissionStatus, CommissionTransaction, Payout, PayoutStatus, Vendor,
     VendorOrder, VendorOrderItem, VendorOrderStatus, VendorProduct, VendorStatus,
@@ -466,13 +467,7 @@ def set_payout_metadata(payout_id: str, data: dict) -> Payout:
 
 
 def get_payout(payout_id: str, *, lock: bool = False) -> Payout:
-    queryset = Payout.objects.select_related("vendor")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    payout = queryset.filter(pk=payout_id).first()
-    if payout is None:
-        raise NotFound(f"No payout {payout_id}.", code="payout_not_found")
-    return payout
+    return get_one(Payout.objects.select_related("vendor"), payout_id, lock=lock, what="payout", code="payout_not_found")
 
 
 def set_payout_status(payout_id: str, status: str, *, transfer_id: str = "", reason: str = "") -> Payout:

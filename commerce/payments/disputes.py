@@ -12,6 +12,7 @@ from django.utils import timezone
 from cityos.errors import Conflict, InvalidInput, NotFound
 from cityos.money import fmt
 from commerce import events
+from commerce.core.lookups import get_one
 from commerce.orders.models import Order
 from commerce.payments.models import Dispute, DisputeStatus, Refund
 
@@ -20,13 +21,7 @@ CLOSED = (DisputeStatus.WON, DisputeStatus.LOST)
 
 
 def get_dispute(dispute_id: str, *, lock: bool = False) -> Dispute:
-    queryset = Dispute.objects.select_related("order")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    dispute = queryset.filter(pk=dispute_id).first()
-    if dispute is None:
-        raise NotFound(f"No dispute {dispute_id}.", code="dispute_not_found")
-    return dispute
+    return get_one(Dispute.objects.select_related("order"), dispute_id, lock=lock, what="dispute", code="dispute_not_found")
 
 
 def open_dispute(order_id: str, *, gateway_dispute_id: str, amount=None, reason: str = "",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cityos.errors import Conflict, InvalidInput, NotFound, ServiceError
 from cityos.money import fmt, round_money
 from commerce import events
+from commerce.core.lookups import get_one
 from commerce.payments import gateway
 from commerce.payments.models import (
     Installment, InstallmentInterval, InstallmentPlan, InstallmentPlanStatus, InstallmentStatus, Payment, PaymentState,
@@ -72,13 +73,8 @@ def plan_summary(plan: InstallmentPlan) -> dict:
 
 
 def get_plan(plan_id: str, *, lock: bool = False) -> InstallmentPlan:
-    queryset = InstallmentPlan.objects.all()
-    if lock:
-        queryset = queryset.select_for_update()
-    plan = queryset.filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound(f"No instalment plan {plan_id}.", code="installment_plan_not_found")
-    return plan
+    return get_one(InstallmentPlan.objects.all(), plan_id, lock=lock, what="instalment plan",
+                   code="installment_plan_not_found")
 
 
 def first_amount(order_id: str) -> Decimal | None:

@@ -17,6 +17,7 @@ from cityos.money import fmt, round_money
 from commerce import events as catalog_events
 from commerce.catalog import offers
 from commerce.catalog.models import ProductStatus
+from commerce.core.lookups import get_one
 from commerce.subscriptions import events
 from commerce.subscriptions.models import (
     LIVE_STATUSES, BillingInterval, Subscription, SubscriptionPlan, SubscriptionStatus,
@@ -192,13 +193,7 @@ def subscription_payload(subscription: Subscription) -> dict:
 
 
 def get_subscription(subscription_id: str, *, lock: bool = False) -> Subscription:
-    queryset = Subscription.objects.select_related("plan")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    subscription = queryset.filter(pk=subscription_id).first()
-    if subscription is None:
-        raise NotFound(f"No subscription {subscription_id}.", code="subscription_not_found")
-    return subscription
+    return get_one(Subscription.objects.select_related("plan"), subscription_id, lock=lock, what="subscription", code="subscription_not_found")
 
 
 def list_subscriptions(*, status: str | None = None, plan_id: str | None = None, customer_id: str | None = None,
