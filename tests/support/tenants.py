@@ -32,7 +32,11 @@ def host_client(host: str, **headers) -> APIClient:
 
 
 def drop_tenant(slug: str) -> None:
+    """Drop a tenant a test made, with the platform invoices that (in production) protect it."""
+    from tenants.models import PlatformInvoice
+
     connection.set_schema_to_public()
     tenant = Tenant.objects.filter(slug=slug).first()
     if tenant is not None:
+        PlatformInvoice.objects.filter(tenant=tenant).delete()
         tenant.delete(force_drop=True)
