@@ -13,7 +13,7 @@ from commerce.payments.services import capture_payment, refund_payment
 from content import revenue
 from content.models import POICommerceSummary, POIRevenueSnapshot, PointOfInterest
 from tests.content.conftest import buy, pushed_variant_id, record_fields, run_workflows
-from workflows.models import RunStatus
+from workflows.models import EventOutbox, RunStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -115,12 +115,42 @@ def test_the_bookings_summary_counts_slots_and_reservations(shop, alpha, now):
     assert figures(shop["a"])["bookings"]["slots"] == 0
 
 
-def test_order_events_refresh_the_summaries_of_their_pois(shop, alpha):
+def test_order_events_refresh_the_summaries_of_their_pois(shop, alpha, settings):
+    settings.POI_REVENUE_REFRESH_WINDOW = 0  # a run per event, at once
     runs = run_workflows(alpha, "POIRevenueRefresh")
     assert runs and all(run.status == RunStatus.COMPLETED for run in runs)
     assert {run.input["event_type"] for run in runs} == {"order.placed", "order.refunded", "order.cancelled"}
     mixed = [run for run in runs if run.input["order_id"] == shop["orders"]["O6"].pk]
     assert {tuple(run.input["poi_ids"]) for run in mixed} == {tuple(sorted([shop["a"].pk, shop["b"].pk]))}
+    summary = POICommerceSummary.objects.get(poi=shop["a"])
+    assert summary.source == POICommerceSummary.Source.ORDER_EVENT
+    assert summary.gross == D("759.00") and summary.refunded == D("38.00")
+
+
+def test_order_events_of_the_same_pois_in_one_window_share_one_refresh_after_it(shop, alpha, settings):
+    import time
+
+    from workflows import engine, relay
+    from workflows.models import WorkflowRun
+
+    settings.POI_REVENUE_REFRESH_WINDOW = 2
+    time.sleep(2 - time.time() % 2 + 0.05)  # at the start of a window: the relay below ends well within it
+    relay.process_outbox(tenant_schema=alpha.schema_name)
+    runs = list(WorkflowRun.objects.filter(workflow_type="POIRevenueRefresh", tenant_schema=alpha.schema_name))
+    events = EventOutbox.objects.filter(event_type__in=("order.placed", "order.refunded", "order.cancelled"),
+                                        tenant_schema=alpha.schema_name).count()
+    assert len(runs) == len({tuple(run.input["poi_ids"]) for run in runs}) == 3 < events  # A; B; A and B
+    for run in runs:
+        engine.advance(run.workflow_id)
+    assert {(run.status, run.current_step) for run in WorkflowRun.objects.filter(pk__in=[r.pk for r in runs])} == {
+        (RunStatus.WAITING, "await_window_end")}
+    assert not POICommerceSummary.objects.filter(poi=shop["a"]).exists()  # nothing before the window closes
+
+    time.sleep(2 - time.time() % 2 + 0.05)  # the window has closed
+    for run in runs:
+        engine.advance(run.workflow_id)
+    assert set(WorkflowRun.objects.filter(pk__in=[r.pk for r in runs]).values_list("status", flat=True)) == {
+        RunStatus.COMPLETED}
     summary = POICommerceSummary.objects.get(poi=shop["a"])
     assert summary.source == POICommerceSummary.Source.ORDER_EVENT
     assert summary.gross == D("759.00") and summary.refunded == D("38.00")
