@@ -32,8 +32,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", ".localhost", "127.0.0.1
 CRON_SECRET = env("CRON_SECRET", "local-cron-secret")
 ADMIN_API_TOKEN = env("ADMIN_API_TOKEN", "local-admin-token")
 PLATFORM_FEE_RATE = env_decimal("PLATFORM_FEE_RATE", "0.035")
-# Order events of the same POIs within this many seconds share one summary refresh (0: one per event).
-POI_REVENUE_REFRESH_WINDOW = float(env("POI_REVENUE_REFRESH_WINDOW", "5"))
+# Order events of the same POIs within this many seconds share one summary refresh, run after the
+# window; 0 (default): one refresh per event, at once. Worth it when POIs sell several times a window.
+POI_REVENUE_REFRESH_WINDOW = float(env("POI_REVENUE_REFRESH_WINDOW", "0"))
 VAT_RATE = env_decimal("VAT_RATE", "0.15")
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", "SAR")
 

@@ -5,13 +5,14 @@ Routed here (with `add_route`) for `order.placed`, `order.refunded` and `order.c
 order carries CMS POIs (`metadata.cms_poi_ids`). The step recomputes from the orders
 (`content.revenue.refresh_summaries`), so runs in any order, repeated or late, agree.
 
-Busy POIs sell many times a second, and recomputing after each order would make the summary the
-platform's hottest workflow. So the events about the same POIs that the relay hands over within
-one window of `POI_REVENUE_REFRESH_WINDOW` seconds (5) share one run: id
+By default each event gets a run of its own, at once. A platform whose POIs sell many times a
+second can set `POI_REVENUE_REFRESH_WINDOW` (seconds): the events about the same POIs that the
+relay hands over within one window then share one run: id
 `tenant:{t}:poi:{poi ids}.{window}:poi-revenue-refresh`; the first starts it, the others find it,
 and it sleeps until the window has closed before it recomputes. An order is committed before the
 relay sees its event, so the refresh, which starts after the window, counts every order of it.
-With the window at 0 every event gets a run of its own, at once.
+The wait costs each run one more park and wake, so a window pays only where POIs sell several
+times within it.
 The daily 01:00 snapshot and 02:00 refresh (`content/schedules.py`) cover every POI.
 """
 import hashlib
