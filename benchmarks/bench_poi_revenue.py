@@ -143,8 +143,8 @@ def run(options):
 
     say("")
     say(f"POI revenue aggregation, {options.pois} POIs, one tenant (best of {options.repeat}; target ≤ 2 s at 100,000)")
-    say(f"| orders  | lines   | refresh all POIs | snapshot (01:00) | refresh one POI | one POI's orders | its gross (SAR) |")
-    say(f"| ------- | ------- | ---------------- | ---------------- | --------------- | ---------------- | --------------- |")
+    say("| orders  | lines   | refresh all POIs | snapshot (01:00) | refresh one POI | one POI's orders | its gross (SAR) |")
+    say("| ------- | ------- | ---------------- | ---------------- | --------------- | ---------------- | --------------- |")
     for size, lines, refresh_all, snap, refresh_one, count, gross in rows:
         say(f"| {size:>7,} | {lines:>7,} | {refresh_all:>14.3f} s | {snap:>14.3f} s | {refresh_one:>13.3f} s "
             f"| {count:>16,} | {gross:>15,.2f} |")

@@ -76,7 +76,8 @@ def slot_payload(booking: Booking) -> dict:
         "provider_name": booking.provider_name, "service": booking.service,
         "starts_at": booking.starts_at.isoformat(), "ends_at": booking.ends_at.isoformat(),
         "capacity": booking.capacity, "price": fmt(booking.price, booking.currency_code),
-        "no_show_fee": fmt(booking.no_show_fee, booking.currency_code), "currency_code": booking.currency_code, "status": booking.status, "product_id": booking.product_id,
+        "no_show_fee": fmt(booking.no_show_fee, booking.currency_code), "currency_code": booking.currency_code,
+        "status": booking.status, "product_id": booking.product_id,
         "variant_id": variant.id if variant else None, "metadata": booking.metadata,
     }
 
@@ -113,7 +114,8 @@ def _offer_data(booking: Booking) -> dict:
 
 
 def get_booking(booking_id: str, *, lock: bool = False) -> Booking:
-    return get_one(Booking.objects.select_related("product"), booking_id, lock=lock, what="booking", code="booking_not_found")
+    return get_one(Booking.objects.select_related("product"), booking_id, lock=lock, what="booking",
+                   code="booking_not_found")
 
 
 def find_by_cms_id(cms_id: str) -> Booking | None:
@@ -214,7 +216,8 @@ def cancel_booking(booking_id: str, *, reason: str = "") -> Booking:
 # -- reservations ----------------------------------------------------------------------------------
 
 def get_reservation(reservation_id: str, *, lock: bool = False) -> Reservation:
-    return get_one(Reservation.objects.select_related("booking"), reservation_id, lock=lock, what="reservation", code="reservation_not_found")
+    return get_one(Reservation.objects.select_related("booking"), reservation_id, lock=lock, what="reservation",
+                   code="reservation_not_found")
 
 
 def list_reservations(*, status: str | None = None, booking_id: str | None = None, order_id: str | None = None,
@@ -326,6 +329,13 @@ def complete_reservation(reservation_id: str) -> Reservation:
     return reservation
 
 
+def unreleased_no_shows():
+    """No-shows whose seats are still held (marked without `release_seats`, not yet released),
+    oldest first: what an interrupted NoShowCheck run left to finish."""
+    return (Reservation.objects.filter(status=ReservationStatus.NO_SHOW, seats_released=False)
+            .order_by("no_show_at", "pk"))
+
+
 def overdue_reservations(*, now: datetime | None = None, grace_minutes: int = NO_SHOW_GRACE_MINUTES):
     """Reservations nobody checked in for although their slot began more than `grace_minutes` ago
     (pending or confirmed, slot not cancelled): the NoShowCheck workflow's candidates, oldest slot first."""
@@ -372,28 +382,20 @@ def release_seats(reservation_id: str) -> int:
     return freed
 
 
-def _card_of_order(order_id: str) -> tuple[str, str] | None:
-    """(provider, payment method) the order was paid with, when it was paid by card."""
-    from commerce.payments.models import Payment
-
-    payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
-    method = (payment.data or {}).get("payment_method") if payment else None
-    return (payment.provider, method) if method else None
-
-
 @transaction.atomic
 def charge_no_show_fee(reservation_id: str, *, idempotency_key: str) -> Reservation:
     """Charge the slot's `no_show_fee` to the card the booking was paid with (once: a charged or
     declined fee is not charged again). A declined card is recorded (`declined`), not raised; a
     gateway that cannot be reached raises, so the caller retries with the same key."""
     from commerce.payments import gateway
+    from commerce.payments.services import card_of_order
 
     reservation = get_reservation(reservation_id, lock=True)
     _require(reservation, (ReservationStatus.NO_SHOW,), "charged a no-show fee")
-    fee = round_money(reservation.booking.no_show_fee, reservation.currency_code)
+    fee = reservation.booking.no_show_fee  # rounded to the currency when the slot was saved
     if reservation.no_show_fee_status or fee <= 0:
         return reservation
-    card = _card_of_order(reservation.order_id)
+    card = card_of_order(reservation.order_id)
     outcome = {"fee": fmt(fee, reservation.currency_code), "payment_intent_id": "", "decline_code": ""}
     if card is None:
         reservation.no_show_fee_status = NoShowFeeStatus.NO_CARD

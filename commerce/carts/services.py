@@ -23,7 +23,7 @@ from commerce.catalog.models import Product, ProductStatus, ProductVariant
 from commerce.customers import services as customers
 from commerce.giftcards import services as giftcards
 from commerce.inventory import services as inventory
-from commerce.payments.gateway import PROVIDERS as PAYMENT_PROVIDERS
+from commerce.payments.gateway import require_provider
 from commerce.pricing import tax
 from commerce.pricing.services import PriceRequest, resolve_unit_prices
 from commerce.promotions import services as promotions
@@ -424,8 +424,7 @@ def stock_needs(lines: list[LineItem]) -> list[inventory.Need]:
 def create_payment_session(cart_id: str, provider: str) -> Cart:
     """Choose the payment provider and start the checkout: the cart's stock is held for
     `COMMERCE_RESERVATION_TTL_SECONDS` (409 `insufficient_inventory` when it is not there)."""
-    if provider not in PAYMENT_PROVIDERS:
-        raise InvalidInput("Unknown payment provider.", fields={"provider": [f"One of {', '.join(PAYMENT_PROVIDERS)}."]})
+    require_provider(provider)
     with transaction.atomic():
         cart = _locked(cart_id)
         lines = _lines(cart)

@@ -12,6 +12,7 @@ from commerce.core.schema import AddressSerializer, CompletionSerializer, StoreC
 from commerce.core.store import StoreAPIView
 from commerce.orders import checkout
 from commerce.orders.presenters import order_queryset, present_order
+from commerce.payments.gateway import PROVIDERS as PAYMENT_PROVIDERS
 
 
 class LineInput(serializers.Serializer):
@@ -50,7 +51,7 @@ class ShippingMethodInput(serializers.Serializer):
 
 
 class PaymentSessionInput(serializers.Serializer):
-    provider = serializers.ChoiceField(choices=services.PAYMENT_PROVIDERS, default="sandbox")
+    provider = serializers.ChoiceField(choices=PAYMENT_PROVIDERS, default="sandbox")
 
 
 class InstallmentsInput(serializers.Serializer):
@@ -61,7 +62,7 @@ class InstallmentsInput(serializers.Serializer):
 class CompleteInput(serializers.Serializer):
     payment_method = serializers.CharField(required=False, max_length=100,
                                            help_text="a card token or test card number, e.g. pm_card_visa or 4242 4242 4242 4242")
-    provider = serializers.ChoiceField(choices=services.PAYMENT_PROVIDERS, required=False,
+    provider = serializers.ChoiceField(choices=PAYMENT_PROVIDERS, required=False,
                                        help_text="default: the payment session's provider, else sandbox")
     installments = InstallmentsInput(required=False, help_text="pay in instalments (buy now, pay later)")
 

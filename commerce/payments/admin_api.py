@@ -10,8 +10,7 @@ from cityos.api.permissions import IsTenantStaff
 from commerce.core.schema import MoneyField
 from commerce.payments import disputes, installments
 from commerce.payments.models import (
-    Dispute, DisputeStatus, EscrowHold, EscrowStatus, Installment, InstallmentPlan, InstallmentPlanStatus,
-    ReconciliationReport,
+    Dispute, DisputeStatus, EscrowHold, Installment, InstallmentPlan, ReconciliationReport,
 )
 
 
@@ -102,15 +101,8 @@ class InstallmentPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     """Buy-now-pay-later plans; `?status=&order_id=`."""
 
     serializer_class = InstallmentPlanOut
-
-    def get_queryset(self):
-        queryset = InstallmentPlan.objects.prefetch_related("installments").order_by("-created_at")
-        status = self.request.query_params.get("status")
-        if status in InstallmentPlanStatus.values:
-            queryset = queryset.filter(status=status)
-        if self.request.query_params.get("order_id"):
-            queryset = queryset.filter(order_id=self.request.query_params["order_id"])
-        return queryset
+    queryset = InstallmentPlan.objects.prefetch_related("installments").order_by("-created_at")
+    filterset_fields = ["status", "order_id"]
 
     @extend_schema(request=PlanCancelIn, responses=InstallmentPlanOut,
                    description="Stops the plan: no more instalments are charged (`plan.cancelled`).")
@@ -137,15 +129,8 @@ class EscrowHoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffV
     """Vendor shares held in escrow; `?status=&order_id=`."""
 
     serializer_class = EscrowHoldOut
-
-    def get_queryset(self):
-        queryset = EscrowHold.objects.select_related("vendor_order").order_by("-created_at")
-        status = self.request.query_params.get("status")
-        if status in EscrowStatus.values:
-            queryset = queryset.filter(status=status)
-        if self.request.query_params.get("order_id"):
-            queryset = queryset.filter(order_id=self.request.query_params["order_id"])
-        return queryset
+    queryset = EscrowHold.objects.select_related("vendor_order").order_by("-created_at")
+    filterset_fields = ["status", "order_id"]
 
 
 class ReconciliationReportOut(serializers.ModelSerializer):

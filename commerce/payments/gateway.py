@@ -42,10 +42,15 @@ class PaymentGatewayRejected(ServiceError):
     code = "payment_gateway_rejected"
 
 
-def adapter(provider: str):
+def require_provider(provider: str) -> str:
+    """`provider` when this gateway knows it; else 400 with the providers it knows."""
     if provider not in PROVIDERS:
         raise InvalidInput("Unknown payment provider.", fields={"provider": [f"One of {', '.join(PROVIDERS)}."]})
-    return registry.get("stripe", sandbox=(provider == "sandbox"))
+    return provider
+
+
+def adapter(provider: str):
+    return registry.get("stripe", sandbox=(require_provider(provider) == "sandbox"))
 
 
 def _translate(exc: errors.IntegrationError, *, during: str) -> ServiceError:

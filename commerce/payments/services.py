@@ -34,6 +34,14 @@ def _payment(order: Order, *, lock: bool = True) -> Payment | None:
     return queryset.first()
 
 
+def card_of_order(order_id: str) -> tuple[str, str] | None:
+    """(provider, payment method) of the order's newest payment, when it was paid by card: what a
+    later charge to the same card (a no-show fee) uses."""
+    payment = Payment.objects.filter(order_id=order_id).order_by("-created_at").first()
+    method = (payment.data or {}).get("payment_method") if payment else None
+    return (payment.provider, method) if method else None
+
+
 def _refundable_payment(order: Order) -> Payment | None:
     """The newest payment that still holds refundable money (orders paid in instalments have
     several), else the newest payment."""

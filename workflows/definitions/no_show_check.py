@@ -27,7 +27,7 @@ from django.utils import timezone
 from cityos.errors import Conflict
 from cityos.money import fmt
 from commerce.bookings import services as bookings
-from commerce.bookings.models import Reservation, ReservationStatus
+from commerce.bookings.models import Reservation
 from integrations import policies
 from workflows.definition import Step, Workflow, register
 from workflows.definitions.common import notify, orders, timing
@@ -48,8 +48,7 @@ def _checked_at(ctx):
 def find_overdue_bookings(ctx):
     overdue = list(bookings.overdue_reservations(now=_checked_at(ctx), grace_minutes=_window(ctx))
                    .values_list("pk", flat=True)[:BATCH])
-    stranded = list(Reservation.objects.filter(status=ReservationStatus.NO_SHOW, seats_released=False)
-                    .order_by("no_show_at", "pk").values_list("pk", flat=True)[:BATCH])
+    stranded = list(bookings.unreleased_no_shows().values_list("pk", flat=True)[:BATCH])
     return {"overdue": overdue, "stranded": stranded, "check_window_minutes": _window(ctx)}
 
 

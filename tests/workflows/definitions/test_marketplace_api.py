@@ -61,6 +61,10 @@ def test_payment_records_are_listed_for_staff_and_refuse_bad_input(shop):
         assert response.status_code == 200, path
         assert "count" in response.json()
     order = shop.checkout([(shop.listed("10.00"), 1)])
+    for path, status in (("/admin/api/installment-plans", "active"), ("/admin/api/escrow-holds", "held")):
+        refused = client.get(path, {"status": "nonsense"})
+        assert refused.status_code == 400 and "status" in refused.json()["error"]["fields"], path
+        assert client.get(path, {"status": status, "order_id": order.id}).json()["count"] == 0
     assert client.post(f"/admin/api/orders/{order.id}/disputes", {}, format="json").status_code == 400
     # nothing captured yet: no dispute
     response = client.post(f"/admin/api/orders/{order.id}/disputes", {"gateway_dispute_id": "dp_1"}, format="json")
