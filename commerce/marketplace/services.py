@@ -200,9 +200,7 @@ def split_order(order_id: str) -> list[VendorOrder]:
     commission (`sale` transactions, `pending`). Lines without a vendor stay the tenant's own.
     Idempotent: an order split before returns its vendor orders."""
     with transaction.atomic():
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
-        if order is None:
-            raise NotFound(f"No order {order_id}.", code="order_not_found")
+        order = get_one(Order.objects.all(), order_id, lock=True, what="order", code="order_not_found")
         existing = list(vendor_orders_of(order_id))
         if existing:
             return existing

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cityos.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from cityos.money import ZERO, fmt, round_money
 from commerce import events
+from commerce.core.lookups import get_one
 from commerce.giftcards import services as giftcards
 from commerce.inventory import services as inventory
 from commerce.orders.models import (
@@ -87,10 +88,7 @@ def order_summary(order: Order) -> dict:
 
 
 def _locked(order_id: str) -> Order:
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None:
-        raise NotFound(f"No order {order_id}.", code="order_not_found")
-    return order
+    return get_one(Order.objects.all(), order_id, lock=True, what="order", code="order_not_found")
 
 
 def complete_if_done(order: Order) -> bool:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cityos.errors import Conflict, InvalidInput, NotFound
+from cityos.errors import Conflict, InvalidInput
 from cityos.money import fmt
 from commerce import events
 from commerce.core.lookups import get_one
@@ -36,9 +36,7 @@ def open_dispute(order_id: str, *, gateway_dispute_id: str, amount=None, reason:
         existing = Dispute.objects.filter(gateway_dispute_id=gateway_dispute_id).first()
         if existing is not None:
             return existing
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
-        if order is None:
-            raise NotFound(f"No order {order_id}.", code="order_not_found")
+        order = get_one(Order.objects.all(), order_id, lock=True, what="order", code="order_not_found")
         if order.paid_total <= 0:
             raise Conflict("Nothing was captured on this order: there is nothing to dispute.",
                            code="payment_not_captured")

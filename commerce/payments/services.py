@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from cityos.errors import Conflict, InvalidInput, NotFound, Unprocessable
+from cityos.errors import Conflict, InvalidInput, Unprocessable
 from cityos.money import ZERO, fmt, round_money
 from commerce import events
+from commerce.core.lookups import get_one
 from commerce.orders.models import Order, OrderStatus, PaymentStatus
 from commerce.payments import gateway
 from commerce.payments.models import Payment, PaymentState, Refund
@@ -21,10 +22,7 @@ REFUND_REASONS = ("duplicate", "fraudulent", "requested_by_customer")
 
 
 def _locked_order(order_id: str) -> Order:
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None:
-        raise NotFound(f"No order {order_id}.", code="order_not_found")
-    return order
+    return get_one(Order.objects.all(), order_id, lock=True, what="order", code="order_not_found")
 
 
 def _payment(order: Order, *, lock: bool = True) -> Payment | None:
